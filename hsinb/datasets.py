@@ -14,7 +14,7 @@ __all__ = ['SALINAS_DROP', 'INDIAN_PINES_DROP', 'S2_BANDS', 'DEMO_CLASSES', 'DEM
            'grid_tiles', 'seg_arrays', 'cd_arrays']
 
 # %% ../nbs/01_datasets.ipynb #c003
-import os, re, hashlib, difflib, shutil, urllib.request, urllib.error, warnings
+import os, re, hashlib, difflib, shutil, urllib.request, urllib.error, http.client, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -71,7 +71,13 @@ def fetch_file(url: str, # where to download from (http, https or file)
             total = int(total) + have if total else None
             with open(part, "ab" if resumed else "wb") as f, \
                  tqdm(total=total, initial=have, unit="B", unit_scale=True, desc=dest.name, disable=not progress) as bar:
-                for b in iter(lambda: resp.read(chunk), b""): f.write(b); bar.update(len(b))
+                try:
+                    for b in iter(lambda: resp.read(chunk), b""): f.write(b); bar.update(len(b))
+                except (OSError, http.client.HTTPException) as e:
+                    raise ConnectionError(f"fetch_file: download of {url} interrupted ({e}); run again to resume") from e
+            size = part.stat().st_size
+            if total is not None and size < total:  # connection closed early: keep the part file for a resume
+                raise ConnectionError(f"fetch_file: download of {url} interrupted at {size} of {total} bytes; run again to resume")
     got = sha256sum(part)
     if sha256 is not None and got != sha256:
         part.unlink()

@@ -1,0 +1,34 @@
+# hsinb — the two commands of the README, and their parts.
+#   make demo   install, then run the whole pipeline on the embedded demo scene (report in reports/demo/)
+#   make test   install, then every test layer (see README "What the tests guard")
+PY    ?= python3
+# CPU build by default (it is what CI uses); on a GPU machine: make demo TORCH="torch"
+TORCH ?= torch==2.13.0
+DATASET ?= demo
+
+.PHONY: install demo run test check-sync nbtest pytest clean-runs
+
+install:
+	$(PY) -m pip install -q --disable-pip-version-check "$(TORCH)"
+	$(PY) -m pip install -q --disable-pip-version-check -e ".[dev]"
+
+demo: install
+	hsinb run --dataset $(DATASET)
+
+run:
+	hsinb run --dataset $(DATASET)
+
+test: install check-sync nbtest pytest
+
+# the package must be the export of the notebooks, and the notebooks must be clean
+check-sync:
+	$(PY) -m hsinb.cli check-sync
+
+nbtest:
+	nbdev_test --n_workers 2 --timing
+
+pytest:
+	$(PY) -m pytest -q tests
+
+clean-runs:
+	rm -rf runs
