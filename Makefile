@@ -22,7 +22,7 @@ test: install check-sync nbtest pytest
 
 # the package must be the export of the notebooks, and the notebooks must be clean
 check-sync:
-	$(PY) -m hsinb.cli check-sync
+	hsinb check-sync
 
 nbtest:
 	nbdev_test --n_workers 2 --timing
