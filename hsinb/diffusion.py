@@ -20,29 +20,34 @@ from .cube import IGNORE, as_image, as_mask, make_scene, make_change_scene, deno
 from .vae import TwoStreamVAE, SpectralAutoencoderKL, BlockMaskAutoencoder, load_vae, pad_to
 
 # %% ../nbs/03_train_diffusion.ipynb #c006
-def scale_latents(zi: torch.Tensor, zm: torch.Tensor, latent: dict) -> torch.Tensor:
+def scale_latents(zi, # image latent (B, ci, h, w), or a list of them (one per date for change pairs)
+                  zm: torch.Tensor, # mask latent (B, cm, h, w)
+                  latent: dict, # per-channel statistics from the VAE stage
+                 ) -> torch.Tensor: # joint latent [image(s), mask], each channel standardised
     "Stack image and mask latents into the joint latent, each channel standardised."
-    dev, dt = zi.device, zi.dtype
+    zis = zi if isinstance(zi, (list, tuple)) else [zi]
+    dev, dt = zm.device, zm.dtype
     t = lambda k: torch.tensor(latent[k], device=dev, dtype=dt)[None, :, None, None]
-    return torch.cat([(zi - t("image_mean")) / t("image_std"), (zm - t("mask_mean")) / t("mask_std")], 1)
+    return torch.cat([(z - t("image_mean")) / t("image_std") for z in zis] + [(zm - t("mask_mean")) / t("mask_std")], 1)
 
-def unscale_latents(z: torch.Tensor, latent: dict) -> tuple[torch.Tensor, torch.Tensor]:
-    "Split a joint latent back into raw image and mask latents."
+def unscale_latents(z: torch.Tensor, latent: dict, n_images: int = 1):
+    "Split a joint latent back into raw image latent(s) (a list when `n_images` > 1) and the mask latent."
     ci = len(latent["image_mean"]); dev, dt = z.device, z.dtype
     t = lambda k: torch.tensor(latent[k], device=dev, dtype=dt)[None, :, None, None]
-    return z[:, :ci] * t("image_std") + t("image_mean"), z[:, ci:] * t("mask_std") + t("mask_mean")
+    zis = [z[:, i * ci:(i + 1) * ci] * t("image_std") + t("image_mean") for i in range(n_images)]
+    return (zis if n_images > 1 else zis[0]), z[:, n_images * ci:] * t("mask_std") + t("mask_mean")
 
 def dihedral(a: np.ndarray, k: int) -> np.ndarray:
     "The k-th (0..7) flip/rotation of the last two axes."
     return np.ascontiguousarray(np.flip(np.rot90(a, k % 4, axes=(-2, -1)), -1) if k >= 4 else np.rot90(a, k, axes=(-2, -1)))
 
 @torch.no_grad()
-def encode_joint(vae: TwoStreamVAE, image: np.ndarray, mask: np.ndarray, latent: dict, device="cpu") -> np.ndarray:
-    "Joint scaled latent (C, h, w) of a standardised image and its mask (padded to the downsampling)."
-    x, _ = pad_to(torch.as_tensor(image, dtype=torch.float32, device=device)[None], vae.downsample)
+def encode_joint(vae: TwoStreamVAE, image, mask: np.ndarray, latent: dict, device="cpu") -> np.ndarray:
+    "Joint scaled latent (C, h, w) of a standardised image (or a list: both dates) and its mask (padded to the downsampling)."
+    images = image if isinstance(image, (list, tuple)) else [image]
+    zis = [vae.encode(pad_to(torch.as_tensor(im, dtype=torch.float32, device=device)[None], vae.downsample)[0]) for im in images]
     m, _ = pad_to(torch.as_tensor(mask, dtype=torch.long, device=device)[None], vae.downsample, mode="replicate")
-    zi, zm = vae.encode(x, m)
-    return scale_latents(zi, zm, latent)[0].cpu().numpy()
+    return scale_latents(zis, vae.encode(mask=m), latent)[0].cpu().numpy()
 
 class LatentTiles(torch.utils.data.Dataset):
     "Random latent crops from a list of latent maps (e.g. the 8 dihedral encodings of a region)."
@@ -177,7 +182,9 @@ class HSIDiffusionPipeline(DiffusionPipeline):
             if side % (ds * 2 ** (len(self.unet.config.block_out_channels) - 1)): raise ValueError(f"size {side} is not a multiple of the model's {ds * 2 ** (len(self.unet.config.block_out_channels) - 1)} px")
             H = W = side
         if (image is None) != (region is None): raise ValueError("image and region go together (semantic edit)")
-        ci = len(meta["latent"]["image_mean"]); C = self.unet.config.in_channels
+        n_img = meta.get("n_images", 1)  # 2 for change pairs: [image t1, image t2, change mask]
+        ci = len(meta["latent"]["image_mean"]) * n_img; C = self.unet.config.in_channels
+        if image is not None and n_img != 1: raise ValueError("semantic edit (image=, region=) needs a segmentation pipeline")
         g = torch.Generator(device="cpu").manual_seed(seed)
         outs = []
         for b0 in range(0, num_samples, batch_size):
@@ -187,7 +194,8 @@ class HSIDiffusionPipeline(DiffusionPipeline):
             if masks is not None:
                 mk = torch.as_tensor(np.stack(masks[b0:b0 + n]), device=dev)
                 zm = vae.encode(mask=mk)
-                known = scale_latents(torch.zeros((n, ci, *zm.shape[-2:]), device=dev), zm, meta["latent"])
+                known = torch.cat([torch.zeros((n, ci, *zm.shape[-2:]), device=dev),
+                                   scale_latents(torch.zeros((n, ci // n_img, *zm.shape[-2:]), device=dev), zm, meta["latent"])[:, ci // n_img:]], 1)
                 keep = torch.zeros_like(known); keep[:, ci:] = 1
             if image is not None:
                 x = torch.as_tensor(self.normalize(image), device=dev, dtype=torch.float32)[None].expand(n, -1, -1, -1)
@@ -210,14 +218,19 @@ class HSIDiffusionPipeline(DiffusionPipeline):
             outs.append(z)
         z = torch.cat(outs)
         if output_type == "latent": return z
-        zi, zm = unscale_latents(z, meta["latent"])
-        img = denormalize(vae.decode_image(zi).float().cpu(), self._stats()).numpy()
+        zi, zm = unscale_latents(z, meta["latent"], n_img)
+        dec = lambda zz: denormalize(vae.decode_image(zz).float().cpu(), self._stats()).numpy()
+        img = dec(zi) if n_img == 1 else np.stack([dec(zz) for zz in zi], 1)  # (N, C, H, W) or (N, 2, C, H, W)
         lab = np.stack(masks) if masks is not None else vae.labels(vae.decode_mask_logits(zm)).cpu().numpy()
         if image is not None:  # outside the region, keep the given pixels exactly
             reg = np.asarray(region, bool)
             img = np.where(reg[None, None], img, np.asarray(image.values if isinstance(image, xr.DataArray) else image)[None])
         if output_type == "np": return {"image": img, "mask": lab}
         prov = dict(source="hsinb synthetic", sampler=sampler, steps=int(steps), seed=int(seed), model=meta.get("model", ""))
+        if n_img == 2:
+            im = lambda a, n: as_image(a, meta["wavelength"], units=meta.get("units", "unknown"), name=n)
+            return [make_change_scene(im(img[i, 0], "image_t1"), im(img[i, 1], "image_t2"), as_mask(lab[i], CHANGE_CLASSES, name="change"),
+                                      name=f"synthetic-change-{seed}-{i}", sample=i, **prov) for i in range(len(img))]
         return [make_scene(as_image(img[i], meta["wavelength"], units=meta.get("units", "unknown")),
                            as_mask(lab[i], meta["class_names"]), name=f"synthetic-{seed}-{b0}", sample=i, **prov)
                 for i in range(len(img))]
@@ -235,16 +248,17 @@ class HSIDiffusionPipeline(DiffusionPipeline):
         return ((v - s["mean"].values[:, None, None]) / s["std"].values[:, None, None]).astype(np.float32)
 
 # %% ../nbs/03_train_diffusion.ipynb #c013
-def build_pipeline(vae: TwoStreamVAE, unet: UNet2DModel, scheduler: DDPMScheduler, band_stats: xr.Dataset, vae_meta: dict, tile: int, extra: dict | None = None) -> HSIDiffusionPipeline:
+def build_pipeline(vae: TwoStreamVAE, unet: UNet2DModel, scheduler: DDPMScheduler, band_stats: xr.Dataset, vae_meta: dict, tile: int,
+                   extra: dict | None = None, n_images: int = 1) -> HSIDiffusionPipeline:
     "Assemble a pipeline from trained parts and the metadata it needs to return physical units."
     pipe = HSIDiffusionPipeline(unet=unet.eval(), scheduler=scheduler, image_vae=vae.image_vae.eval(), mask_vae=vae.mask_vae.eval())
     pipe.meta = {"n_bands": vae.n_bands, "n_classes": vae.n_classes, "downsample": vae.downsample, "tile": tile,
                  "class_names": list(vae_meta["class_names"]), "wavelength": list(map(float, band_stats.wavelength.values)),
                  "band_mean": band_stats["mean"].values.tolist(), "band_std": band_stats["std"].values.tolist(),
-                 "units": band_stats.attrs.get("units", "unknown"), "latent": vae_meta["latent"], **(extra or {})}
+                 "units": band_stats.attrs.get("units", "unknown"), "latent": vae_meta["latent"], "n_images": n_images, **(extra or {})}
     return pipe
 
-# %% ../nbs/03_train_diffusion.ipynb #c019
+# %% ../nbs/03_train_diffusion.ipynb #c021
 def edit_mask(mask: np.ndarray, # (y, x) labels
               n_edits: int = 2, # connected regions to relabel
               seed: int = 0,
@@ -285,7 +299,7 @@ def semantic_edit_pair(pipe: HSIDiffusionPipeline, # trained pipeline
                              as_mask(m1, names, name="mask_t1"), as_mask(m2, names, name="mask_t2"),
                              name=f"semantic-edit-{seed}", source="hsinb semantic edit", sampler=sampler, seed=seed)
 
-# %% ../nbs/03_train_diffusion.ipynb #c022
+# %% ../nbs/03_train_diffusion.ipynb #c024
 def class_mean_spectra(images: np.ndarray, masks: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     "Per-class mean and std spectra and pixel counts of (N, C, H, W) images with (N, H, W) masks."
     x = np.moveaxis(images, 1, -1).reshape(-1, images.shape[1]); m = masks.reshape(-1)

@@ -174,7 +174,8 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
     need = cfg.steps * cfg.batch_size * world
     if len(dataset) < need: raise ValueError(f"train: dataset has {len(dataset)} samples, {cfg.steps} steps x {cfg.batch_size} x {world} process(es) need {need}")
     if acc.device.type == "cuda" and cfg.channels_last: model = model.to(memory_format=torch.channels_last)
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    groups = model.param_groups(cfg.lr) if hasattr(model, "param_groups") else model.parameters()  # per-part learning rates
+    opt = torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
     sched = get_cosine_schedule_with_warmup(opt, num_warmup_steps=cfg.warmup, num_training_steps=cfg.steps)
     model = model.to(acc.device)
     ema = EMAModel(model.parameters(), decay=cfg.ema_decay) if cfg.ema_decay > 0 else None

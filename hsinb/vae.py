@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['VAE_PARTS', 'ResBlock', 'SpectralAutoencoderKL', 'make_autoencoder', 'BlockMaskAutoencoder', 'TwoStreamVAE',
            'spectral_angle', 'dice_loss', 'vae_loss', 'pad_to', 'reconstruct', 'image_metrics', 'confusion', 'miou',
-           'mask_metrics', 'latent_stats', 'save_vae', 'load_vae', 'params_hash', 'stage_dirs', 'publish',
-           'require_stage']
+           'mask_metrics', 'latent_stats', 'save_vae', 'load_vae', 'scene_views', 'scene_band_stats', 'scene_classes',
+           'views_batch', 'crop', 'evaluate_views', 'params_hash', 'stage_dirs', 'publish', 'require_stage']
 
 # %% ../nbs/02_train_vae.ipynb #c003
 import os, json, math, time, shutil, tempfile, warnings
@@ -96,7 +96,7 @@ class BlockMaskAutoencoder(ModelMixin, ConfigMixin):
                  factor: int = 4, # block side = spatial downsampling (must match the image stream)
                  hidden: int = 256, # hidden width
                  context: int = 1, # neighbouring blocks seen on each side (3x3 with 1)
-                 depth: int = 2, # context layers
+                 depth: int = 1, # context layers
                 ):
         super().__init__()
         c, k = in_channels * factor ** 2, 2 * context + 1
@@ -117,10 +117,11 @@ class BlockMaskAutoencoder(ModelMixin, ConfigMixin):
 
 class TwoStreamVAE(torch.nn.Module):
     "An image KL autoencoder and a mask KL autoencoder with latents on the same grid."
-    def __init__(self, n_bands: int, n_classes: int, image_latent: int = 16, mask_latent: int = 8,
-                 widths=(32, 64, 64), mask_hidden: int = 256, layers_per_block: int = 1, spectral_stem: int = 64):
+    def __init__(self, n_bands: int, n_classes: int, image_latent: int = 16, mask_latent: int = 12,
+                 widths=(32, 64, 64), mask_hidden: int = 256, layers_per_block: int = 1, spectral_stem: int = 64,
+                 mask_lr_scale: float = 2.0):
         super().__init__()
-        self.n_bands, self.n_classes = n_bands, n_classes
+        self.n_bands, self.n_classes, self.mask_lr_scale = n_bands, n_classes, mask_lr_scale
         self.downsample = 2 ** (len(widths) - 1)
         self.image_vae = make_autoencoder(n_bands, image_latent, widths, layers_per_block, spectral_stem)
         self.mask_vae = BlockMaskAutoencoder(in_channels=n_classes + 1, out_channels=n_classes + 1, latent_channels=mask_latent,
@@ -163,6 +164,11 @@ class TwoStreamVAE(torch.nn.Module):
         if mask is not None:
             d = self.mask_vae.encode(self.onehot(mask)).latent_dist; out.append(d.sample() if sample else d.mode())
         return out[0] if len(out) == 1 else tuple(out)
+
+    def param_groups(self, lr: float) -> list:
+        "Optimizer groups: the mask stream learns `mask_lr_scale` times faster (used by `hsinb.train.train`)."
+        return [{"params": list(self.image_vae.parameters()), "lr": lr},
+                {"params": list(self.mask_vae.parameters()), "lr": lr * self.mask_lr_scale}]
 
     def decode_image(self, z): return self.image_vae.decode(z).sample
     def decode_mask_logits(self, z): return self.mask_vae.decode(z).sample
@@ -307,6 +313,46 @@ def load_vae(folder: str | Path, device="cpu") -> tuple[TwoStreamVAE, xr.Dataset
     return vae.to(device).eval(), stats, meta
 
 # %% ../nbs/02_train_vae.ipynb #c025
+from .cube import CHANGE_CLASSES
+
+def scene_views(scene: xr.Dataset, stats: xr.Dataset) -> list[dict]:
+    "Views of a scene: {'real', 'image' (standardised), 'mask'} per image (two for a change scene)."
+    if scene.attrs.get("kind") == "cd":
+        m = scene.change.values.astype(np.int64)
+        return [{"real": scene[v].values, "image": normalize(scene[v].values, stats), "mask": m} for v in ("image_t1", "image_t2")]
+    return [{"real": scene.image.values, "image": normalize(scene.image.values, stats), "mask": scene["mask"].values.astype(np.int64)}]
+
+def scene_band_stats(scene: xr.Dataset, where: np.ndarray) -> xr.Dataset:
+    "Band statistics of a scene's training region (both dates of a change scene)."
+    if scene.attrs.get("kind") == "cd":
+        both = xr.concat([scene.image_t1, scene.image_t2], "x")  # the two dates side by side
+        return fit_band_stats(both, np.concatenate([where, where], 1))
+    return fit_band_stats(scene.image, where)
+
+def scene_classes(scene: xr.Dataset) -> list[str]:
+    "Class names of the mask stream: the scene's classes, or no change / change."
+    from hsinb.cube import class_names
+    return list(CHANGE_CLASSES) if scene.attrs.get("kind") == "cd" else class_names(scene)
+
+def views_batch(batch: dict) -> dict:
+    "A training batch as {'image', 'mask'}: a change batch contributes both dates, each with the change mask."
+    if "image" in batch: return batch
+    return {"image": torch.cat([batch["image_t1"], batch["image_t2"]]), "mask": torch.cat([batch["change"], batch["change"]])}
+
+def crop(a: np.ndarray, box) -> np.ndarray:
+    "Crop the last two axes to (y0, y1, x0, x1)."
+    y0, y1, x0, x1 = box
+    return a[..., y0:y1, x0:x1]
+
+def evaluate_views(vae: TwoStreamVAE, views: list, box, stats: xr.Dataset, device="cpu") -> tuple[dict, list]:
+    "Image and mask metrics of whole-region reconstructions over all views (sensor units), and the reconstructions."
+    recs = [reconstruct(vae, crop(v["image"], box), crop(v["mask"], box), device) for v in views]
+    real = np.concatenate([crop(v["real"], box) for v in views], -1)
+    fake = np.concatenate([denormalize(r, stats) for r, _ in recs], -1)
+    true_m = np.concatenate([crop(v["mask"], box) for v in views], -1); pred_m = np.concatenate([l for _, l in recs], -1)
+    return {**image_metrics(real, fake), **mask_metrics(true_m, pred_m, vae.n_classes)}, recs
+
+# %% ../nbs/02_train_vae.ipynb #c028
 import hashlib
 
 def params_hash(params: dict) -> str:
