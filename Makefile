@@ -6,7 +6,7 @@ PY    ?= python3
 TORCH ?= torch==2.13.0
 DATASET ?= demo
 
-.PHONY: install demo run test check-sync nbtest pytest clean-runs
+.PHONY: install demo run test check-sync nbtest pytest clean-runs index
 
 install:
 	$(PY) -m pip install -q --disable-pip-version-check "$(TORCH)"
@@ -32,3 +32,7 @@ pytest:
 
 clean-runs:
 	rm -rf runs
+
+# nbs/index.ipynb is the notebook twin of README.md (nbdev's readme_nb): regenerate it after editing the README
+index:
+	$(PY) -c "import nbformat; nb = nbformat.read('nbs/index.ipynb', 4); nb.cells[0].source = open('README.md').read(); nbformat.write(nb, 'nbs/index.ipynb')"

@@ -34,7 +34,8 @@ def test_two_cpu_processes_agree(tmp_path):
     accel = shutil.which("accelerate")
     if accel is None: pytest.skip("accelerate CLI not on PATH")
     script = tmp_path / "s.py"; script.write_text(SCRIPT)
-    r = subprocess.run([accel, "launch", "--cpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no",
+    # --multi_gpu starts 2 processes with torchrun; without a GPU, accelerate runs them as MULTI_CPU (gloo)
+    r = subprocess.run([accel, "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no",
                         "--dynamo_backend", "no", str(script), str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     import json
