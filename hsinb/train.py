@@ -179,11 +179,12 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
     sched = get_cosine_schedule_with_warmup(opt, num_warmup_steps=cfg.warmup, num_training_steps=cfg.steps)
     model = model.to(acc.device)
     ema = EMAModel(model.parameters(), decay=cfg.ema_decay) if cfg.ema_decay > 0 else None
-    start, history, vals = 0, [], []
+    start, history, vals, spent = 0, [], [], 0.0
     last = latest_checkpoint(ckpt_dir) if resume else None
     if last is not None:
         meta = load_checkpoint(last, model, opt, sched, ema)
         start, history, vals = meta["step"], meta["extra"].get("history", []), meta["extra"].get("val", [])
+        spent = meta["extra"].get("train_seconds", float("nan"))  # time of the earlier sessions (unknown: NaN)
         if acc.is_main_process: print(f"{desc}: resumed from {last} (step {start})")
     if ema is not None: ema.to(acc.device)
     model, opt = acc.prepare(model, opt)
@@ -191,7 +192,8 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
 
     def checkpoint(step):
         if acc.is_main_process:
-            save_checkpoint(ckpt_dir, step, raw, opt, sched, ema, extra={"history": history, "val": vals, "config": asdict(cfg)}, keep=cfg.keep_ckpts)
+            save_checkpoint(ckpt_dir, step, raw, opt, sched, ema, keep=cfg.keep_ckpts,
+                            extra={"history": history, "val": vals, "config": asdict(cfg), "train_seconds": spent + time.time() - t0})
         acc.wait_for_everyone()
 
     def validate(step):
@@ -204,7 +206,7 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
         vals.append(v)
 
     end = cfg.steps if stop_after is None else min(cfg.steps, start + stop_after)
-    model.train(); t0, n_seen = time.time(), 0
+    model.train(); t0 = time.time()
     bar = tqdm(range(start, end), desc=desc, initial=start, total=cfg.steps, disable=not acc.is_main_process, mininterval=1)
     for step in bar:
         torch.manual_seed(_step_seed(cfg.seed, step, rank))
@@ -216,7 +218,6 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
         gnorm = acc.clip_grad_norm_(model.parameters(), cfg.grad_clip) if cfg.grad_clip > 0 and acc.sync_gradients else None
         opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
         if ema is not None: ema.step(raw.parameters())
-        n_seen += cfg.batch_size * world
         done = step + 1
         if done % cfg.log_every == 0 or done == cfg.steps:
             rec = {"step": done, "loss": float(loss.detach()), "lr": sched.get_last_lr()[0], **{k: float(v.detach() if torch.is_tensor(v) else v) for k, v in logs.items()}}
@@ -225,11 +226,11 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
         if cfg.val_every and done % cfg.val_every == 0 and done != cfg.steps: validate(done)
         if (cfg.ckpt_every and done % cfg.ckpt_every == 0) or done == end: checkpoint(done)
     bar.close()
-    elapsed = time.time() - t0
+    elapsed = spent + time.time() - t0  # over every session of this run, so a resumed run reports its whole cost
     if end == cfg.steps and (not vals or vals[-1]["step"] != cfg.steps): validate(cfg.steps)
     if ema is not None: ema.copy_to(raw.parameters())
     info = {"history": history, "val": vals, "steps_done": end, "finished": end == cfg.steps,
-            "train_seconds": elapsed, "samples_per_s": n_seen / elapsed if elapsed > 0 else float("nan"),
+            "train_seconds": elapsed, "samples_per_s": end * cfg.batch_size * world / elapsed if elapsed > 0 else float("nan"),
             "peak_mem_mb": peak_memory_mb(acc.device), "device": str(acc.device), "processes": world,
             "mixed_precision": acc.mixed_precision}
     return raw, info
