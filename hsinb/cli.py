@@ -54,16 +54,19 @@ def run_pipeline(dataset: str = "demo", # registered dataset name
         if unknown: raise ValueError(f"unknown or unavailable stage(s) {sorted(unknown)}; available: {[s for s, _ in avail]}")
     report = root / "reports" / dataset; report.mkdir(parents=True, exist_ok=True)
     state_dir = root / "runs" / dataset / ".pipeline"; state_dir.mkdir(parents=True, exist_ok=True)
-    status, upstream_changed = {}, False
+    status, upstream = {}, None
     for stage, nbname in avail:
-        if stages and stage not in stages: continue
-        nb = root / "nbs" / f"{nbname}.ipynb"
-        p = {"dataset": dataset, **{k: v for k, v in params.items() if k in notebook_params(nb)}}
-        key = {"params": p, "notebook": _sha(nb)}
         state_f = state_dir / f"{stage}.json"
         done = json.loads(state_f.read_text()) if state_f.exists() else None
-        if not force and not upstream_changed and done == key and (root / "runs" / dataset / stage).is_dir():
-            log(f"[{stage}] up to date (same parameters and notebook): skipped"); status[stage] = "skipped"; continue
+        if stages and stage not in stages:
+            upstream = done["finished"] if done else None; continue
+        nb = root / "nbs" / f"{nbname}.ipynb"
+        p = {"dataset": dataset, **{k: v for k, v in params.items() if k in notebook_params(nb)}}
+        # up to date = same parameters, same notebook, and built on the same run of the stage before it
+        key = {"params": p, "notebook": _sha(nb), "upstream": upstream}
+        if not force and done is not None and done.get("key") == key and (root / "runs" / dataset / stage).is_dir():
+            log(f"[{stage}] up to date (same parameters, notebook and upstream run): skipped"); status[stage] = "skipped"
+            upstream = done["finished"]; continue
         out_nb = report / f"{nbname}.ipynb"; tmp_nb = report / f".{nbname}.running.ipynb"
         log(f"[{stage}] papermill {nb.relative_to(root)} -> {out_nb.relative_to(root)}  parameters {p}")
         t0 = time.time()
@@ -71,13 +74,14 @@ def run_pipeline(dataset: str = "demo", # registered dataset name
             pm.execute_notebook(str(nb), str(tmp_nb), parameters=p, cwd=str(root), progress_bar=False, log_output=False, kernel_name="python3")
         except pm.PapermillExecutionError as e:
             failed = report / f"{nbname}.failed.ipynb"; os.replace(tmp_nb, failed)
-            raise RuntimeError(f"stage {stage!r} ({nbname}.ipynb) failed in cell {e.cell_index} (execution count {e.exec_count}): "
+            raise RuntimeError(f"stage {stage!r} ({nbname}.ipynb) failed in cell {e.cell_index} of the executed notebook (execution count {e.exec_count}): "
                                f"{e.ename}: {e.evalue}\nexecuted notebook kept at {failed}") from None
         except BaseException:
             if tmp_nb.exists(): os.replace(tmp_nb, report / f"{nbname}.failed.ipynb")
             raise
         os.replace(tmp_nb, out_nb)
-        state_f.write_text(json.dumps(key)); upstream_changed = True; status[stage] = "ran"
+        upstream = f"{stage}@{time.time():.6f}"
+        state_f.write_text(json.dumps({"key": key, "finished": upstream})); status[stage] = "ran"
         log(f"[{stage}] done in {time.time() - t0:.0f} s")
     write_summary(dataset, root)
     return status
