@@ -59,14 +59,14 @@ def run_pipeline(dataset: str = "demo", # registered dataset name
         state_f = state_dir / f"{stage}.json"
         done = json.loads(state_f.read_text()) if state_f.exists() else None
         if stages and stage not in stages:
-            upstream = done["finished"] if done else None; continue
+            upstream = done.get("finished") if done else None; continue
         nb = root / "nbs" / f"{nbname}.ipynb"
         p = {"dataset": dataset, **{k: v for k, v in params.items() if k in notebook_params(nb)}}
         # up to date = same parameters, same notebook, and built on the same run of the stage before it
         key = {"params": p, "notebook": _sha(nb), "upstream": upstream}
         if not force and done is not None and done.get("key") == key and (root / "runs" / dataset / stage).is_dir():
             log(f"[{stage}] up to date (same parameters, notebook and upstream run): skipped"); status[stage] = "skipped"
-            upstream = done["finished"]; continue
+            upstream = done.get("finished"); continue
         out_nb = report / f"{nbname}.ipynb"; tmp_nb = report / f".{nbname}.running.ipynb"
         log(f"[{stage}] papermill {nb.relative_to(root)} -> {out_nb.relative_to(root)}  parameters {p}")
         t0 = time.time()
