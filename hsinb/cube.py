@@ -311,7 +311,7 @@ def save_scene(ds: xr.Dataset, # a scene (validated before writing)
             encoding = {k: {"chunks": tuple(min(16, n) if d == "band" else n for d, n in v.sizes.items())}
                         for k, v in enc.data_vars.items()}
             enc.to_zarr(tmp / "store.zarr", mode="w", encoding=encoding)
-            if path.exists(): shutil.rmtree(path)
+            if path.exists(): os.replace(path, tmp / "old.zarr")  # the old store goes only once the new one is complete
             os.replace(tmp / "store.zarr", path)
         finally: shutil.rmtree(tmp, ignore_errors=True)
         return path
