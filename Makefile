@@ -33,6 +33,7 @@ pytest:
 clean-runs:
 	rm -rf runs
 
-# nbs/index.ipynb is the notebook twin of README.md (nbdev's readme_nb): regenerate it after editing the README
+# nbs/index.ipynb is the notebook twin of README.md (nbdev's readme_nb): regenerate it after editing the README.
+# Title and summary go in the first cell (nbdev reads it as front matter), the rest in the second.
 index:
-	$(PY) -c "import nbformat; nb = nbformat.read('nbs/index.ipynb', 4); nb.cells[0].source = open('README.md').read(); nbformat.write(nb, 'nbs/index.ipynb')"
+	$(PY) -c "import nbformat; nb = nbformat.read('nbs/index.ipynb', 4); t = open('README.md').read(); i = t.index('\n## '); nb.cells[0].source, nb.cells[1].source = t[:i].strip(), t[i:].strip(); nbformat.write(nb, 'nbs/index.ipynb')"

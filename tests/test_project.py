@@ -22,8 +22,8 @@ def test_environment_yml_agrees_with_settings_ini():
 
 def test_readme_is_index_notebook():
     nb = json.loads((ROOT / "nbs" / "index.ipynb").read_text())
-    md = "".join(nb["cells"][0]["source"])
-    assert md.strip() == (ROOT / "README.md").read_text().strip(), "README.md and nbs/index.ipynb differ: copy one to the other"
+    md = "\n\n".join("".join(c["source"]).strip() for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert md.strip() == (ROOT / "README.md").read_text().strip(), "README.md and nbs/index.ipynb differ: run `make index`"
 
 
 def test_data_readme_lists_every_dataset():
