@@ -17,7 +17,8 @@ def test_vae_then_diffusion(dataset, kind, tmp_path, monkeypatch):
                                    kernel_name="python3", cwd=str(ROOT), progress_bar=False)
     vmeta = json.loads((tmp_path / "runs" / dataset / "vae" / "hsinb_vae.json").read_text())
     assert vmeta["kind"] == kind
-    assert vmeta["class_names"] == (["no change", "change"] if kind == "cd" else vmeta["class_names"])
+    from hsinb.datasets import DEMO_CLASSES
+    assert vmeta["class_names"] == (["no change", "change"] if kind == "cd" else DEMO_CLASSES)
     m = json.loads((tmp_path / "runs" / dataset / "diffusion" / "metrics.json").read_text())
     assert m["kind"] == kind and m["ddim_pairs_per_s"] > 0
     assert 0 <= m["conditioning_agreement"] <= 1 and 0 <= m["dpmpp_class_proportion_js"] <= 1
