@@ -6,7 +6,7 @@ PY    ?= python3
 TORCH ?= torch==2.13.0
 DATASET ?= demo
 
-.PHONY: install demo run test check-sync nbtest pytest clean-runs index
+.PHONY: install demo run test check-sync nbtest pytest nbval nbval-record clean-runs index
 
 install:
 	$(PY) -m pip install -q --disable-pip-version-check "$(TORCH)"
@@ -18,7 +18,7 @@ demo: install
 run:
 	hsinb run --dataset $(DATASET)
 
-test: install check-sync nbtest pytest
+test: install check-sync nbtest pytest nbval
 
 # the package must be the export of the notebooks, and the notebooks must be clean
 check-sync:
@@ -29,6 +29,14 @@ nbtest:
 
 pytest:
 	$(PY) -m pytest -q tests
+
+# re-execute the committed reproducibility notebook and compare every output with the recorded one
+nbval:
+	$(PY) -m pytest -q --nbval tests/nbval -p no:cacheprovider
+
+# after an intended change of those numbers: re-record, then review the diff before committing
+nbval-record:
+	jupyter nbconvert --to notebook --execute --inplace tests/nbval/reproducible.ipynb
 
 clean-runs:
 	rm -rf runs

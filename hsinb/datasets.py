@@ -9,9 +9,9 @@ __all__ = ['SALINAS_DROP', 'INDIAN_PINES_DROP', 'S2_BANDS', 'DEMO_CLASSES', 'DEM
            'sha256sum', 'fetch_file', 'read_mat', 'pick_var', 'read_envi', 'envi_wavelengths', 'read_tif',
            'read_bitmap', 'read_envi_roi_ascii', 'aviris_wavelengths', 'demo_spectra', 'atmosphere', 'demo_layout',
            'render_demo', 'demo_scene', 'demo_change', 'demo_cd_scene', 'FileSpec', 'DatasetSpec', 'register',
-           'get_spec', 'locate', 'verify', 'load', 'scene_names', 'remap_labels', 'gic_gt_mask', 'gic_scene',
-           'load_mask', 'resample_to', 'read_s2_bands', 'make_splits', 'region_box', 'low_label_mask', 'SceneTiles',
-           'grid_tiles', 'seg_arrays', 'cd_arrays']
+           'get_spec', 'locate', 'verify', 'load', 'scene_names', 'check_synthetic', 'load_synthetic', 'remap_labels',
+           'gic_gt_mask', 'gic_scene', 'load_mask', 'resample_to', 'read_s2_bands', 'make_splits', 'region_box',
+           'low_label_mask', 'SceneTiles', 'grid_tiles', 'seg_arrays', 'cd_arrays']
 
 # %% ../nbs/01_datasets.ipynb #c003
 import os, re, hashlib, difflib, shutil, urllib.request, urllib.error, http.client, warnings
@@ -22,7 +22,7 @@ import numpy as np
 import xarray as xr
 from tqdm.auto import tqdm
 from .cube import (IGNORE, CHANGE_CLASSES, as_image, as_mask, make_scene, make_change_scene, check_scene,
-                        project_root, n_classes)
+                        project_root, n_classes, _names)
 
 # %% ../nbs/01_datasets.ipynb #c006
 def data_root() -> Path:
@@ -419,7 +419,9 @@ def load(name: str, # a registered dataset
          root: str | Path | None = None, # data root (default: `data_root()`)
          download: bool = True, # fetch missing files with a public URL
         ) -> xr.Dataset: # a validated scene with provenance attrs
-    "Load a registered dataset as a validated scene."
+    "Load a registered dataset as a validated scene (or a synthetic set written by hsinb, given its path)."
+    if str(name).endswith(".nc") or os.sep in str(name) or Path(str(name)).is_dir():
+        return load_synthetic(name)
     spec = get_spec(name)
     paths = locate(name, root, download) if spec.files else {}
     r = Path(root) if root is not None else data_root()
@@ -441,6 +443,48 @@ def scene_names(name: str, root: str | Path | None = None) -> list[str]:
     return spec.scenes(Path(root) if root is not None else data_root(), locate(name, root, False) if spec.files else {})
 
 # %% ../nbs/01_datasets.ipynb #c035
+def check_synthetic(ds: xr.Dataset, # a synthetic set
+                    what: str = "synthetic set", # how to call it in messages (e.g. its path)
+                   ) -> xr.Dataset: # the same set, if valid
+    "Validate a synthetic set: variables, dims, finite spectra, labels within the declared classes."
+    kind = ds.attrs.get("kind")
+    need = {"seg": ("image", "mask"), "cd": ("image_t1", "image_t2", "change")}.get(kind)
+    if need is None: raise ValueError(f"{what}: attrs['kind'] must be 'seg' or 'cd', got {kind!r}")
+    for v in need:
+        if v not in ds: raise ValueError(f"{what}: variable {v!r} missing")
+    if ds.sizes.get("sample", 0) < 1: raise ValueError(f"{what}: no 'sample' dimension or no sample")
+    for v in ds.data_vars.values():
+        if v.dims[:1] != ("sample",): continue
+        if v.ndim == 4:
+            if v.dims != ("sample", "band", "y", "x"): raise ValueError(f"{what}: {v.name} has dims {v.dims}, expected (sample, band, y, x)")
+            if not np.isfinite(v.values).all(): raise ValueError(f"{what}: {v.name} holds NaN or infinite values")
+        elif v.ndim == 3 and "class_names" in v.attrs:
+            k = len(_names(v.attrs["class_names"])); a = v.values
+            bad = (a != IGNORE) & ((a < 0) | (a >= k))
+            if bad.any(): raise ValueError(f"{what}: {v.name} has labels {np.unique(a[bad])[:8].tolist()} outside its {k} classes")
+    check_scene(ds.isel(sample=0), kind)  # one sample is an ordinary scene
+    return ds
+
+def load_synthetic(path: str | Path, # a `.nc` written by `hsinb.synthesize.save_synthetic`, or its folder
+                   kept_only: bool = False, # only the samples that passed the alignment filter
+                  ) -> xr.Dataset: # the validated set
+    "Read and validate a synthetic set."
+    path = Path(path)
+    if path.is_dir():
+        found = sorted(path.glob("*.nc"))
+        if len(found) != 1: raise FileNotFoundError(f"load_synthetic: {path} holds {len(found)} .nc files ({[f.name for f in found]}); give the file")
+        path = found[0]
+    if not path.exists(): raise FileNotFoundError(f"load_synthetic: {path} does not exist")
+    try: ds = xr.load_dataset(path, engine="netcdf4")
+    except Exception as e: raise ValueError(f"load_synthetic: {path} is not a readable netCDF file ({e})") from e
+    for v in ds.data_vars.values():
+        if "class_names" in v.attrs: v.attrs["class_names"] = _names(v.attrs["class_names"])
+    if ds.attrs.get("hsinb_synthetic") is None: raise ValueError(f"load_synthetic: {path} is not an hsinb synthetic set (attrs['hsinb_synthetic'] missing)")
+    check_synthetic(ds, str(path))
+    if kept_only and "kept" in ds: ds = ds.isel(sample=np.flatnonzero(ds["kept"].values.astype(bool)))
+    return ds
+
+# %% ../nbs/01_datasets.ipynb #c037
 register(DatasetSpec("demo", "hsinb procedural demo scene", "seg", lambda p, s, r: demo_scene(),
                      classes=DEMO_CLASSES, sensor=DEMO_ATTRS["sensor"], licence=DEMO_ATTRS["licence"],
                      obtain="generated by hsinb, nothing to download"))
@@ -448,7 +492,7 @@ register(DatasetSpec("demo_cd", "hsinb procedural demo change scene", "cd", lamb
                      classes=DEMO_CLASSES, sensor=DEMO_ATTRS["sensor"], licence=DEMO_ATTRS["licence"],
                      obtain="generated by hsinb, nothing to download"));
 
-# %% ../nbs/01_datasets.ipynb #c037
+# %% ../nbs/01_datasets.ipynb #c039
 GIC = "https://www.ehu.eus/ccwintco/uploads/"
 GIC_PAGE = "the GIC (UPV/EHU) 'Hyperspectral Remote Sensing Scenes' page, www.ehu.eus/ccwintco/index.php/Hyperspectral_Remote_Sensing_Scenes"
 GIC_TERMS = "free for research; no licence published (cite the source)"
@@ -493,7 +537,7 @@ def gic_scene(cube_file, gt_file, classes, wavelength, ids=None, units="DN", cub
         return make_scene(img, gic_gt_mask(paths[gt_file], classes, ids, gt_var))
     return loader
 
-# %% ../nbs/01_datasets.ipynb #c038
+# %% ../nbs/01_datasets.ipynb #c040
 def load_mask(name: str, # dataset name with a ground-truth file (e.g. 'indian_pines')
               root: str | Path | None = None, # data root
              ) -> xr.DataArray: # the validated mask alone (no image cube needed)
@@ -506,7 +550,7 @@ def load_mask(name: str, # dataset name with a ground-truth file (e.g. 'indian_p
     if hit is None: hit = locate(name, r)[gt[0].name]
     return gic_gt_mask(hit, spec.classes, spec.label_ids)
 
-# %% ../nbs/01_datasets.ipynb #c039
+# %% ../nbs/01_datasets.ipynb #c041
 _SA_IDS = [1, 10, 11, 12, 13, 14]
 register(DatasetSpec(
     "salinas_a", "Salinas-A (AVIRIS, 83 x 86, 204 bands)", "seg",
@@ -538,7 +582,7 @@ register(DatasetSpec(
     folders=("hsi_gt_maps", "paviaU"), classes=PAVIA_U_CLASSES, sensor="ROSIS", licence=GIC_TERMS,
     citation="Prof. Paolo Gamba, University of Pavia", obtain=GIC_PAGE));
 
-# %% ../nbs/01_datasets.ipynb #c041
+# %% ../nbs/01_datasets.ipynb #c043
 SAMSON_CLASSES = ["rock", "tree", "water"]
 
 def _load_samson(paths, scene, root):
@@ -561,7 +605,7 @@ register(DatasetSpec(
     obtain="the Samson.mat repackaging (cube 'SamSon' + abundances 'A'), e.g. from public unmixing repositories; "
            "the original samson_1.mat/end3.mat are on F. Zhu's dataset page"));
 
-# %% ../nbs/01_datasets.ipynb #c043
+# %% ../nbs/01_datasets.ipynb #c045
 HOUSTON_FILES = ["2013_IEEE_GRSS_DF_Contest_CASI.tif", "2013_IEEE_GRSS_DF_Contest_Samples_TR.txt",
                  "2013_IEEE_GRSS_DF_Contest_Samples_VA.txt"]
 
@@ -594,7 +638,7 @@ register(DatasetSpec(
            "2013 Data Fusion Contest (hyperspectral.ee.uh.edu) and unzip 2013_DFTC.zip; the VA (test) samples file "
            "is distributed separately with the contest's test labels"));
 
-# %% ../nbs/01_datasets.ipynb #c045
+# %% ../nbs/01_datasets.ipynb #c047
 HOUSTON2018_CLASSES = ["Healthy grass", "Stressed grass", "Artificial turf", "Evergreen trees", "Deciduous trees",
                        "Bare earth", "Water", "Residential buildings", "Non-residential buildings", "Roads",
                        "Sidewalks", "Crosswalks", "Major thoroughfares", "Highways", "Railways", "Paved parking lots",
@@ -620,7 +664,7 @@ register(DatasetSpec(
     citation="Xu et al., 'Advanced Multi-Sensor Optical Remote Sensing for Urban Land Use and Land Cover Classification: Outcome of the 2018 IEEE GRSS Data Fusion Contest', IEEE JSTARS 12(6), 2019",
     obtain="register on the IEEE GRSS DASE / DFC 2018 page (University of Houston, hyperspectral.ee.uh.edu)"));
 
-# %% ../nbs/01_datasets.ipynb #c047
+# %% ../nbs/01_datasets.ipynb #c049
 SEGMUNICH_CLASSES = ["Arable land", "Permanent crops", "Pastures", "Forests", "Surface water", "Shrub",
                      "Open spaces", "Wetlands", "Mine, dump", "Artificial vegetation", "Urban fabric",
                      "Buildings", "Roads"]
@@ -649,7 +693,7 @@ register(DatasetSpec(
     citation="Hong et al., 'SpectralGPT: Spectral Remote Sensing Foundation Model', IEEE TPAMI 2024 (SegMunich dataset)",
     obtain="the SegMunich release of SpectralGPT (img/ and label/ folders of .tif tiles) into data/segmunich/"));
 
-# %% ../nbs/01_datasets.ipynb #c049
+# %% ../nbs/01_datasets.ipynb #c051
 OSCD_IMG = ("Images", "Onera Satellite Change Detection dataset - Images")
 OSCD_LAB = ("TrainLabels", "Onera Satellite Change Detection dataset - Train Labels")
 
@@ -703,7 +747,7 @@ register(DatasetSpec(
     citation="Caye Daudt, Le Saux, Boulch, Gousseau, 'Urban Change Detection for Multispectral Earth Observation Using Convolutional Neural Networks', IGARSS 2018",
     obtain="rcdaudt.github.io/oscd (images and train labels folders) into data/oscd/"));
 
-# %% ../nbs/01_datasets.ipynb #c051
+# %% ../nbs/01_datasets.ipynb #c053
 def _load_taizhou(paths, scene, root):
     t1, m1 = read_envi(paths["2000TM.HDR"], paths["2000TM"]); t2, m2 = read_envi(paths["2003TM.HDR"], paths["2003TM"])
     if t1.shape != t2.shape: raise ValueError(f"Taizhou: date shapes differ: {t1.shape} vs {t2.shape}")
@@ -729,7 +773,7 @@ register(DatasetSpec(
     citation="Wu, Du, Zhang, 'Slow Feature Analysis for Change Detection in Multispectral Imagery', IEEE TGRS 52(5), 2014",
     obtain="ChangeDetectionRepository (Dataset/Landsat/Taizhou) by Chen Hongruixuan, or the authors (Wuhan University)"));
 
-# %% ../nbs/01_datasets.ipynb #c053
+# %% ../nbs/01_datasets.ipynb #c055
 def _cd_from_mats(t1, t2, gt, wl, gt_kind, path, sensor):
     if t1.shape != t2.shape: raise ValueError(f"{path}: date cubes differ in shape: {t1.shape} vs {t2.shape}")
     if gt.shape != t1.shape[:2]: raise ValueError(f"{path}: change map {gt.shape} does not match the cubes {t1.shape[:2]}")
@@ -771,7 +815,7 @@ for _n, _t, _ld, _files, _sensor in [
     register(DatasetSpec(_n, _t, "cd", _ld, files=[FileSpec(f) for f in _files], classes=CHANGE_CLASSES, sensor=_sensor,
                          licence="research use; cite the dataset papers", obtain=_HCD))
 
-# %% ../nbs/01_datasets.ipynb #c060
+# %% ../nbs/01_datasets.ipynb #c062
 SPLITS = ("train", "val", "test")
 
 def make_splits(height: int, width: int, # scene size
@@ -798,7 +842,7 @@ def region_box(split: xr.DataArray, # from `make_splits`
     if ys.size == 0: raise ValueError(f"split region {region!r} is empty")
     return int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
 
-# %% ../nbs/01_datasets.ipynb #c063
+# %% ../nbs/01_datasets.ipynb #c065
 def low_label_mask(mask: xr.DataArray, # full mask
                    split: xr.DataArray, # split map
                    fraction: float, # share of the training region's area kept labelled (0 < f <= 1)
@@ -822,7 +866,7 @@ def low_label_mask(mask: xr.DataArray, # full mask
     out = mask.values.copy(); out[tr & ~keep] = IGNORE
     return mask.copy(data=out).assign_attrs(label_fraction=float(fraction), label_block=block, label_seed=seed)
 
-# %% ../nbs/01_datasets.ipynb #c066
+# %% ../nbs/01_datasets.ipynb #c068
 import torch
 
 class SceneTiles(torch.utils.data.Dataset):
@@ -868,7 +912,7 @@ def grid_tiles(box: tuple, # (y0, y1, x0, x1)
     ys = sorted({min(y, y1 - tile) for y in range(y0, y1, tile)}); xs = sorted({min(x, x1 - tile) for x in range(x0, x1, tile)})
     return [(y, x) for y in ys for x in xs]
 
-# %% ../nbs/01_datasets.ipynb #c068
+# %% ../nbs/01_datasets.ipynb #c070
 from .cube import fit_band_stats, normalize
 
 def seg_arrays(scene: xr.Dataset, # segmentation scene

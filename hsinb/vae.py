@@ -195,12 +195,15 @@ def vae_loss(vae: TwoStreamVAE, # the model
              permute_classes: bool = True, # relabel each tile's classes at random for the mask stream (class-agnostic code)
             ) -> tuple[torch.Tensor, dict]: # (loss, parts)
     "Two-stream VAE loss: L1 + SAM + KL (image) and CE + Dice + KL (mask)."
-    x, m = batch["image"], batch["mask"]
+    x, m = batch.get("image"), batch["mask"]  # no image: train the mask stream alone
     vae.check_inputs(x, m)
-    pi = vae.image_vae.encode(x).latent_dist
-    rec = vae.image_vae.decode(pi.sample()).sample
-    l1 = (rec - x).abs().mean()
-    sam = spectral_angle(rec.float() + sam_offset, x.float() + sam_offset).mean()
+    if x is not None:
+        pi = vae.image_vae.encode(x).latent_dist
+        rec = vae.image_vae.decode(pi.sample()).sample
+        l1 = (rec - x).abs().mean()
+        sam = spectral_angle(rec.float() + sam_offset, x.float() + sam_offset).mean()
+        kl_i = pi.kl().mean() / pi.mean[0].numel()
+    else: l1 = sam = kl_i = torch.zeros((), device=m.device)
     if permute_classes:  # one random relabelling per tile; IGNORE stays IGNORE
         perm = torch.argsort(torch.rand(m.shape[0], vae.n_classes, device=m.device), 1)
         m = torch.where(m == IGNORE, m, torch.gather(perm, 1, m.clamp_min(0).flatten(1)).view_as(m))
@@ -209,7 +212,7 @@ def vae_loss(vae: TwoStreamVAE, # the model
     logits = vae.mask_vae.decode(pm.sample()).sample
     ce = F.cross_entropy(logits.float(), oh.argmax(1))
     dice = dice_loss(logits.float(), oh)
-    kl_i, kl_m = pi.kl().mean() / pi.mean[0].numel(), pm.kl().mean() / pm.mean[0].numel()
+    kl_m = pm.kl().mean() / pm.mean[0].numel()
     loss = l1 + sam_weight * sam + ce + dice_weight * dice + kl_weight * (kl_i + kl_m)
     return loss, {"l1": l1, "sam_deg": torch.rad2deg(sam), "ce": ce, "dice": dice, "kl_image": kl_i, "kl_mask": kl_m}
 

@@ -1,6 +1,7 @@
-"""Stages 02 -> 03 chained through papermill as a user runs them (smoke-sized via IN_TEST, into a temp folder):
-the diffusion stage picks up the VAE the first stage wrote, for a segmentation and for a change-detection scene."""
-import json
+"""Stages 02 -> 03 -> 04 -> 05 chained through papermill as a user runs them (smoke-sized via IN_TEST, into a temp
+folder): each stage picks up what the one before wrote, for a segmentation and for a change-detection scene; the
+synthetic set written by stage 04 loads back, validated, in another Python process through `hsinb.datasets.load`."""
+import json, subprocess, sys
 from pathlib import Path
 import pytest
 
@@ -9,22 +10,44 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("dataset,kind", [("demo", "seg"), ("demo_cd", "cd")])
-def test_vae_then_diffusion(dataset, kind, tmp_path, monkeypatch):
+def test_whole_pipeline_smoke(dataset, kind, tmp_path, monkeypatch):
     monkeypatch.setenv("IN_TEST", "1")  # smoke-sized parameters
     p = {"dataset": dataset, "out_root": str(tmp_path / "runs"), "report_root": str(tmp_path / "reports")}
-    for nb in ("02_train_vae", "03_train_diffusion"):
+    for nb in ("02_train_vae", "03_train_diffusion", "04_synthesize", "05_evaluate"):
         papermill.execute_notebook(str(ROOT / "nbs" / f"{nb}.ipynb"), str(tmp_path / f"{nb}.ipynb"), parameters=p,
                                    kernel_name="python3", cwd=str(ROOT), progress_bar=False)
-    vmeta = json.loads((tmp_path / "runs" / dataset / "vae" / "hsinb_vae.json").read_text())
+    runs = tmp_path / "runs" / dataset
+    vmeta = json.loads((runs / "vae" / "hsinb_vae.json").read_text())
     assert vmeta["kind"] == kind
     from hsinb.datasets import DEMO_CLASSES
     assert vmeta["class_names"] == (["no change", "change"] if kind == "cd" else DEMO_CLASSES)
-    m = json.loads((tmp_path / "runs" / dataset / "diffusion" / "metrics.json").read_text())
+    m = json.loads((runs / "diffusion" / "metrics.json").read_text())
     assert m["kind"] == kind and m["ddim_pairs_per_s"] > 0
     assert 0 <= m["conditioning_agreement"] <= 1 and 0 <= m["dpmpp_class_proportion_js"] <= 1
     from hsinb.diffusion import HSIDiffusionPipeline
-    pipe = HSIDiffusionPipeline.from_pretrained(tmp_path / "runs" / dataset / "diffusion" / "pipeline")
-    out = pipe(num_samples=1, sampler="ddim", steps=2, progress=False)[0]
-    assert out.attrs["kind"] == kind
+    pipe = HSIDiffusionPipeline.from_pretrained(runs / "diffusion" / "pipeline")
+    assert pipe(num_samples=1, sampler="ddim", steps=2, progress=False)[0].attrs["kind"] == kind
+
+    # stage 04: seg scenes give pairs and semantic-edit triplets, change scenes joint triplets
+    files = {f.name for f in (runs / "synthesize").iterdir()}
+    assert ({"pairs.nc", "pairs.mat"} <= files) == (kind == "seg") and {"triplets.nc", "triplets.mat"} <= files
+    code = ("import sys, json; from hsinb.datasets import load; ds = load(sys.argv[1]); "
+            "print(json.dumps({'kind': ds.attrs['kind'], 'n': ds.sizes['sample'], 'prov': json.loads(ds.attrs['provenance']), "
+            "'align': [float(a) for a in ds['alignment'].values]}))")
+    for name in (["pairs.nc"] if kind == "seg" else []) + ["triplets.nc"]:
+        out = subprocess.run([sys.executable, "-c", code, str(runs / "synthesize" / name)], capture_output=True, text=True, check=True, cwd=tmp_path)
+        got = json.loads(out.stdout)
+        assert got["kind"] == ("seg" if name == "pairs.nc" else "cd") and got["n"] >= 1
+        assert got["prov"]["dataset"] == dataset and got["prov"]["sampler"] == "dpmpp" and "model" in got["prov"]
+        assert all(a != a or 0 <= a <= 1 for a in got["align"])  # NaN (nothing labelled) or a score in [0, 1]
+    s = json.loads((runs / "synthesize" / "metrics.json").read_text())
+    assert s["kind"] == kind and s["triplets_generated"] >= 1
+
+    # stage 05: one row per condition, metrics in range, the results table written
+    e = json.loads((runs / "evaluate" / "metrics.json").read_text())
+    key = "miou" if kind == "seg" else "f1"
+    assert e["headline_metric"] == key and {r["condition"] for r in e["rows"]} >= {"real only"}
+    assert all(0 <= r[key] <= 1 for r in e["rows"])
+    assert "real only" in (runs / "evaluate" / "results.md").read_text()
     figs = {f.name for f in (tmp_path / "reports" / dataset).glob("*.png")}
-    assert {"vae_reconstruction.png", "diffusion_samples.png", "diffusion_spectra.png", "diffusion_change_triplet.png"} <= figs
+    assert {"vae_reconstruction.png", "diffusion_samples.png", "synthesize_alignment.png", "evaluate_gain.png"} <= figs
