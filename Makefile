@@ -1,5 +1,5 @@
 # hsinb — the two commands of the README, and their parts.
-#   make demo   install, then run the whole pipeline on the embedded demo scene (report in reports/demo/)
+#   make demo   install, then run the whole pipeline on the embedded demo scene, quick preset (report in reports/demo/)
 #   make test   install, then every test layer (see README "What the tests guard")
 PY    ?= python3
 # CPU build by default (it is what CI uses); on a GPU machine: make demo TORCH="torch"
@@ -13,7 +13,7 @@ install:
 	$(PY) -m pip install -q --disable-pip-version-check -e ".[dev]"
 
 demo: install
-	hsinb run --dataset $(DATASET)
+	hsinb run --dataset demo --preset quick
 
 run:
 	hsinb run --dataset $(DATASET)

@@ -124,6 +124,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     # the generator of this fraction: labelled blocks of the training region only
     pipe, ginfo = fit_generator(vae, vae_meta, band_stats, [v["image"] for v in views], labels, trbox, gcfg, work / "generator", seed=seed, device=device)
     q = pipe.meta["tile"]; t1 = time.time()
+    if dcfg.tile > q: raise ValueError(f"evaluate_cell: the downstream tile ({dcfg.tile} px) is larger than the generated tiles ({q} px)")
     if kind == "seg":
         n_bal = int(round(n_synthetic * balanced_share)); parts = []
         if n_synthetic - n_bal: parts.append(generate_pairs(pipe, n_synthetic - n_bal, sampler=sampler, steps=sampler_steps, seed=seed))

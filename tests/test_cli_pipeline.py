@@ -27,7 +27,7 @@ def project(tmp_path):
 
 
 def test_run_skip_and_invalidate(project):
-    assert run_pipeline("demo", {"steps": 3, "unused": 1}, root=project, log=lambda *a: None) == {"vae": "ran", "diffusion": "ran"}
+    assert run_pipeline("demo", {"steps": 3}, root=project, log=lambda *a: None) == {"vae": "ran", "diffusion": "ran"}
     m = json.loads((project / "runs" / "demo" / "vae" / "metrics.json").read_text())
     assert m["steps"] == 3  # parameters pass through
     assert (project / "reports" / "demo" / "02_train_vae.ipynb").is_file() and (project / "reports" / "demo" / "summary.md").is_file()
@@ -51,3 +51,15 @@ def test_failure_names_stage_and_cell_and_keeps_reports(project):
 def test_unknown_stage(project):
     with pytest.raises(ValueError, match=r"unknown or unavailable stage\(s\) \['evaluate'\]"):
         run_pipeline("demo", {}, stages=["evaluate"], root=project, log=lambda *a: None)
+
+
+def test_unknown_parameter_stops_before_anything_runs(project):
+    with pytest.raises(ValueError, match="'unused' is declared by no stage"):
+        run_pipeline("demo", {"steps": 3, "unused": 1}, root=project, log=lambda *a: None)
+    assert not (project / "runs" / "demo" / "vae").exists()
+
+
+def test_stage_scoped_parameters(project):
+    run_pipeline("demo", {"steps": 2, "diffusion.steps": 5}, root=project, log=lambda *a: None)
+    got = {s: json.loads((project / "runs" / "demo" / s / "metrics.json").read_text())["steps"] for s in ("vae", "diffusion")}
+    assert got == {"vae": 2, "diffusion": 5}  # `stage.key` reaches that stage only, and wins over `key`
