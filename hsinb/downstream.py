@@ -163,7 +163,7 @@ class MixedTiles(torch.utils.data.Dataset):
         return (self.synthetic if use_syn else self.real)[i]
 
 # %% ../nbs/03a_downstream.ipynb #c020
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 
 @dataclass
 class DownstreamConfig:

@@ -7,14 +7,10 @@ __all__ = ['pca_basis', 'frechet_distance', 'windows', 'nn_distances', 'aggregat
            'synthetic_arrays', 'score', 'evaluate_cell']
 
 # %% ../nbs/05_evaluate.ipynb #c003
-import os, json, time, shutil, tempfile
+import time, shutil, tempfile
 from pathlib import Path
 import numpy as np
-import torch
-import xarray as xr
-from .cube import IGNORE
 from .vae import crop
-from .diffusion import class_mean_spectra, spectral_angle_deg, proportions, js_divergence
 from .downstream import AnchoredTiles, MixedTiles, DownstreamConfig, fit, predict, seg_scores, cd_scores
 from .synthesize import GeneratorConfig, fit_generator, generate_pairs, generate_triplets, layout_windows, balanced_layouts, alignment_scores, std_images
 

@@ -7,16 +7,16 @@ __all__ = ['balanced_agreement', 'alignment_scores', 'layout_windows', 'balanced
            'std_images', 'generate_pairs', 'generate_triplets', 'synthetic_set', 'export_mat', 'save_synthetic']
 
 # %% ../nbs/04_synthesize.ipynb #c003
-import os, json, time, copy, tempfile
-from dataclasses import dataclass, asdict
+import os, json, time, copy
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
 import xarray as xr
 from .cube import IGNORE, CHANGE_CLASSES, _names
-from .datasets import check_synthetic, load_synthetic
+from .datasets import check_synthetic
 from .vae import TwoStreamVAE, BlockMaskAutoencoder, vae_loss, latent_stats, crop
-from .diffusion import (encode_joint, dihedral, make_unet, make_scheduler, diffusion_loss, build_pipeline, edit_mask,
+from .diffusion import (encode_joint, dihedral, make_unet, make_scheduler, diffusion_loss, build_pipeline,
                              semantic_edit_pair, proportions)
 from .downstream import AnchoredTiles, predict
 
