@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['ChannelNorm', 'DilatedBlock', 'SegNet', 'ChangeNet', 'seg_loss', 'cd_loss', 'confusion_labelled', 'seg_scores',
-           'cd_scores', 'AnchoredTiles', 'MixedTiles', 'DownstreamConfig', 'fit', 'predict']
+           'cd_scores', 'AnchoredTiles', 'scene_arrays', 'MixedTiles', 'DownstreamConfig', 'fit', 'predict']
 
 # %% ../nbs/03a_downstream.ipynb #c003
 import numpy as np
@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from diffusers import ModelMixin, ConfigMixin
 from diffusers.configuration_utils import register_to_config
 from .cube import IGNORE
+from .vae import confusion, crop
 from .diffusion import dihedral
 
 # %% ../nbs/03a_downstream.ipynb #c006
@@ -89,8 +90,8 @@ def confusion_labelled(true: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray
     "k x k confusion matrix (rows: reference) over the pixels labelled in `true` (IGNORE and labels >= k skipped)."
     t, p = np.asarray(true).ravel(), np.asarray(pred).ravel()
     if t.shape != p.shape: raise ValueError(f"confusion: reference has {t.size} pixels, prediction {p.size}")
-    sel = (t >= 0) & (t < k); p = np.clip(p[sel], 0, k - 1)
-    return np.bincount(t[sel].astype(np.int64) * k + p.astype(np.int64), minlength=k * k).reshape(k, k)
+    sel = (t >= 0) & (t < k)
+    return confusion(t[sel].astype(np.int64), np.clip(p[sel], 0, k - 1).astype(np.int64), k)
 
 def seg_scores(true: np.ndarray, # (..., y, x) labels, IGNORE skipped
                pred: np.ndarray, # same shape, predicted labels
@@ -149,6 +150,15 @@ class AnchoredTiles(torch.utils.data.Dataset):
             a = a[n] if self.stacked else a
             out[name] = torch.from_numpy(dihedral(a[..., y:y + t, x:x + t], k))
         return out
+
+def scene_arrays(kind: str, # 'seg' or 'cd'
+                 views: list, # standardised views of a scene (`hsinb.vae.scene_views`)
+                 labels: np.ndarray, # (y, x) labels to train on (a label fraction's mask, or the scene's)
+                 box: tuple, # the region
+                ) -> tuple[dict, str]: # (arrays for `AnchoredTiles`, name of the label array)
+    "The training arrays of a region (standardised image(s) + labels) for either model."
+    if kind == "seg": return {"image": crop(views[0]["image"], box), "mask": crop(labels, box).astype(np.int64)}, "mask"
+    return {"image_t1": crop(views[0]["image"], box), "image_t2": crop(views[1]["image"], box), "change": crop(labels, box).astype(np.int64)}, "change"
 
 class MixedTiles(torch.utils.data.Dataset):
     "Each sample from `synthetic` with probability `share`, else from `real` (either may be None)."

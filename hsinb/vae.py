@@ -6,7 +6,8 @@
 __all__ = ['VAE_PARTS', 'ResBlock', 'SpectralAutoencoderKL', 'make_autoencoder', 'BlockMaskAutoencoder', 'TwoStreamVAE',
            'spectral_angle', 'dice_loss', 'vae_loss', 'pad_to', 'reconstruct', 'image_metrics', 'confusion', 'miou',
            'mask_metrics', 'latent_stats', 'save_vae', 'load_vae', 'scene_views', 'scene_band_stats', 'scene_classes',
-           'views_batch', 'crop', 'evaluate_views', 'params_hash', 'stage_dirs', 'publish', 'require_stage']
+           'views_batch', 'crop', 'evaluate_views', 'save_standin_vae', 'params_hash', 'stage_dirs', 'publish',
+           'require_stage']
 
 # %% ../nbs/02_train_vae.ipynb #c003
 import os, json, math, time, shutil, tempfile, warnings
@@ -354,6 +355,15 @@ def evaluate_views(vae: TwoStreamVAE, views: list, box, stats: xr.Dataset, devic
     fake = np.concatenate([denormalize(r, stats) for r, _ in recs], -1)
     true_m = np.concatenate([crop(v["mask"], box) for v in views], -1); pred_m = np.concatenate([l for _, l in recs], -1)
     return {**image_metrics(real, fake), **mask_metrics(true_m, pred_m, vae.n_classes)}, recs
+
+def save_standin_vae(scene: xr.Dataset, # the scene a later stage runs on
+                     folder: str | Path, # where stage 02 would have written its VAE
+                     where: np.ndarray, # (y, x) bool: the training region (band statistics)
+                    ) -> Path:
+    "An untrained tiny VAE in place of stage 02's output, so that a later stage's smoke run (nbdev_test) runs alone."
+    stats = scene_band_stats(scene, where)
+    vae = TwoStreamVAE(scene_views(scene, stats)[0]["image"].shape[0], len(scene_classes(scene)), 4, 2, (8, 16, 16), mask_hidden=8, spectral_stem=8)
+    return save_vae(vae, folder, stats, scene_classes(scene), {"image_mean": [0.0] * 4, "image_std": [1.0] * 4, "mask_mean": [0.0] * 2, "mask_std": [1.0] * 2})
 
 # %% ../nbs/02_train_vae.ipynb #c028
 import hashlib
