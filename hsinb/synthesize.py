@@ -17,7 +17,7 @@ import xarray as xr
 from .cube import IGNORE, CHANGE_CLASSES, _names
 from .datasets import check_synthetic
 from .vae import TwoStreamVAE, BlockMaskAutoencoder, vae_loss, latent_stats, crop
-from .diffusion import (encode_joint, dihedral, make_unet, make_scheduler, diffusion_loss, per_stream_loss, build_pipeline,
+from .diffusion import (encode_joint, dihedral, cell_share, make_unet, make_scheduler, diffusion_loss, per_stream_loss, build_pipeline,
                              semantic_edit_pair, proportions)
 from .downstream import AnchoredTiles, predict
 
@@ -170,10 +170,7 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
     ks = range(8) if lab_tr.shape[0] == lab_tr.shape[1] else (0, 2, 4, 6)  # flips/rotations that keep the region's shape
     maps = [encode_joint(v2, [dihedral(im, k) for im in img_tr], dihedral(lab_tr, k), latent, dev) for k in ks]
     # latent cells whose pixels are at least half labelled: the labelled cells of the mask stream
-    def cell_share(lab):
-        lab = np.pad(lab, [(0, (-s) % ds_) for s in lab.shape], constant_values=IGNORE)
-        return (lab.reshape(lab.shape[0] // ds_, ds_, lab.shape[1] // ds_, ds_) != IGNORE).mean((1, 3))
-    shares = np.stack([cell_share(dihedral(lab_tr, k)) for k in ks])
+    shares = np.stack([cell_share(dihedral(lab_tr, k), ds_) for k in ks])
     cells = (shares >= 0.5).astype(np.int64)
     # crops are anchored on every cell (all images of the region) or, as before, on cells that hold a label
     anchor = np.zeros_like(cells) if cfg.unlabelled_images and cfg.per_stream else np.where(shares > 0, 0, IGNORE)
