@@ -202,6 +202,9 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     # 4. the synthetic conditions: added to the same real batches, pre-training, synthetic only
     if syn_pix is not None:
         for r in ratios: run(f"real+syn x{r:g}", AddedTiles(real_ds, syn_pix, r), f"add{r:g}")
+    if kept.any():  # the same fair protocol with the whole-pair filter instead of the pixel filter
+        run("real+syn x1 pair filter", AddedTiles(real_ds, tiles(synthetic_arrays(kind, pipe, gen, kept)), 1.0), "addpair")
+    if syn_pix is not None:
         pre = run("syn only", syn_pix, "syn")
         run("syn pre-train, real fine-tune", real_ds, "pre", init=pre)
     # 5. ablation: from today's configuration, one change at a time (A4 = real+syn x1 above)
