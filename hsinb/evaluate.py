@@ -121,7 +121,8 @@ def mask_following(pipe, judge, layouts: list, k: int, guidance_scale: float = 2
     return seg_scores(np.stack(layouts), pred, k)["miou"]
 
 # %% ../nbs/05_evaluate.ipynb #p012b
-ABLATION = {"A0 today": dict(per_stream=False, unlabelled_images=False), "A1 +per-stream": dict(per_stream=True, unlabelled_images=False)}
+ABLATION = {"A0 today": dict(per_stream=False, unlabelled_images=False),  # the generators the ablation adds
+            "A1 +per-stream": dict(per_stream=True, unlabelled_images=False)}
 
 def evaluate_cell(kind: str, # 'seg' or 'cd'
                   views: list, # standardised real views of the scene (`hsinb.vae.scene_views`)
@@ -160,7 +161,8 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
         return model
     # 1. baselines on the same labelled blocks and unlabelled images
     judge = run("real only", real_ds, "real")
-    if jitter: run("real only +jitter", AnchoredTiles(real, lab_key, tile=dcfg.tile, length=n_len, seed=seed, jitter=jitter), "jitter")
+    if jitter:
+        run("real only +jitter", AnchoredTiles(real, lab_key, tile=dcfg.tile, length=n_len, seed=seed, jitter=jitter), "jitter")
     tr_imgs = [crop(v["image"], trbox) for v in views]
     pl = pseudo_labels(judge, tr_imgs, real[lab_key], np.ones(real[lab_key].shape, bool), self_train_threshold)
     info["pseudo_labelled_share"] = float((pl != IGNORE).mean())
@@ -172,7 +174,8 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     if dcfg.tile > q: raise ValueError(f"evaluate_cell: the downstream tile ({dcfg.tile} px) is larger than the generated tiles ({q} px)")
     if gcfg.per_stream:
         t1 = time.time()
-        pred = pipe.segment([crop(v["real"], tebox) for v in views], sampler=sampler, steps=sampler_steps, seed=seed, num_samples=segment_samples)
+        pred = pipe.segment([crop(v["real"], tebox) for v in views], sampler=sampler, steps=sampler_steps, seed=seed,
+                            num_samples=segment_samples)
         ref = crop(views[0]["mask"], tebox)
         add("generator segment", seg_scores(ref, pred, k) if kind == "seg" else cd_scores(ref, pred), time.time() - t1)
     # 3. the synthetic set: hard-case weighted layouts, judged per pair (alignment) and per pixel (FreeMask)
@@ -180,7 +183,8 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     cw = ref_loss / np.nanmean(ref_loss) if kind == "seg" and np.isfinite(ref_loss).any() else None
     t1 = time.time()
     def judged(p, class_weights):
-        gen = generate_set(kind, p, n_synthetic, labels, trbox, k, balanced_share, class_weights, sampler, sampler_steps, seed, guidance_scale)
+        gen = generate_set(kind, p, n_synthetic, labels, trbox, k, balanced_share, class_weights, sampler, sampler_steps, seed,
+                           guidance_scale)
         key = "mask" if kind == "seg" else "change"
         al = alignment_scores(judge, set_images(kind, p, gen), gen[key])
         return gen, key, al
@@ -222,7 +226,8 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
             pair_mix(p, g, a, name, name[:2])
             gens[name] = p
         if layouts and layout_judge is not None:  # mask-following on held-out layouts
-            mf = {f"guided x{w:g}": mask_following(pipe, layout_judge, layouts, k, w, sampler, sampler_steps, seed) for w in guidance_curve}
+            mf = {f"guided x{w:g}": mask_following(pipe, layout_judge, layouts, k, w, sampler, sampler_steps, seed)
+                  for w in guidance_curve}
             mf["A1 guided x2"] = mask_following(gens["A1 +per-stream"], layout_judge, layouts, k, 2.0, sampler, sampler_steps, seed)
             mf["A0 replacement"] = mask_following(gens["A0 today"], layout_judge, layouts, k, 1.0, sampler, sampler_steps, seed)
             info["mask_following_miou"] = mf
