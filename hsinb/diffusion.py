@@ -58,9 +58,9 @@ def cell_share(labels: np.ndarray, # (y, x) labels, IGNORE = unlabelled
     return (lab.reshape(lab.shape[0] // factor, factor, lab.shape[1] // factor, factor) != IGNORE).mean((1, 3))
 
 class LatentTiles(torch.utils.data.Dataset):
-    "Random latent crops from a list of latent maps (e.g. the 8 dihedral encodings of a region), with their labelled-cell maps."
+    "Random latent crops from latent maps (e.g. a region's 8 dihedral encodings), with their labelled-cell maps."
     def __init__(self, maps: list, tile: int = 8, length: int = 1000, seed: int = 0,
-                 cells: list | None = None, # (h, w) maps, nonzero = labelled latent cell (per-stream training), one per map
+                 cells: list | None = None, # one (h, w) map per latent map, nonzero = labelled cell
                 ):
         small = [m.shape for m in maps if min(m.shape[-2:]) < tile]
         if small: raise ValueError(f"LatentTiles: latent maps {small} are smaller than the {tile} latent tile")
@@ -70,10 +70,13 @@ class LatentTiles(torch.utils.data.Dataset):
     def __len__(self): return self.length
     def __getitem__(self, i):
         if not 0 <= i < self.length: raise IndexError(i)
-        r = np.random.default_rng([self.seed, i]); j = int(r.integers(len(self.maps))); m = self.maps[j]
+        r = np.random.default_rng([self.seed, i])
+        j = int(r.integers(len(self.maps)))
+        m = self.maps[j]
         y, x = int(r.integers(m.shape[-2] - self.tile + 1)), int(r.integers(m.shape[-1] - self.tile + 1))
         out = {"z": torch.from_numpy(np.ascontiguousarray(m[:, y:y + self.tile, x:x + self.tile]))}
-        if self.cells is not None: out["cell"] = torch.from_numpy(np.ascontiguousarray(self.cells[j][y:y + self.tile, x:x + self.tile]))
+        if self.cells is not None:
+            out["cell"] = torch.from_numpy(np.ascontiguousarray(self.cells[j][y:y + self.tile, x:x + self.tile]))
         return out
 
 # %% ../nbs/03_train_diffusion.ipynb #c009
@@ -126,9 +129,11 @@ def stream_timesteps(n: int, # batch size
     "Per-sample image and mask timesteps drawn from a mixture of joint / independent / conditional situations."
     modes = STREAM_MODES if modes is None else modes
     unknown = set(modes) - set(STREAM_MODES)
-    if unknown: raise ValueError(f"stream_timesteps: unknown modes {sorted(unknown)}; choose from {sorted(STREAM_MODES)}")
+    if unknown:
+        raise ValueError(f"stream_timesteps: unknown modes {sorted(unknown)}; choose from {sorted(STREAM_MODES)}")
     p = torch.tensor([float(modes.get(k, 0)) for k in STREAM_MODES])
-    if (p < 0).any() or p.sum() <= 0: raise ValueError(f"stream_timesteps: probabilities must be >= 0 and not all 0, got {modes}")
+    if (p < 0).any() or p.sum() <= 0:
+        raise ValueError(f"stream_timesteps: probabilities must be >= 0 and not all 0, got {modes}")
     mode = torch.multinomial(p / p.sum(), n, replacement=True).to(device)
     t_img = torch.randint(0, T, (n,), device=device)
     t_ind = torch.randint(0, T, (n,), device=device)
@@ -141,12 +146,12 @@ def stream_timesteps(n: int, # batch size
     return t_img, t_mask
 
 def per_stream_loss(unet, # a per-stream UNet (`make_unet(per_stream=True)`)
-                    batch: dict, # {'z': (B, C, h, w) joint latents, 'cell' (optional): (B, h, w), nonzero = labelled cell}
+                    batch: dict, # 'z': (B, C, h, w) joint latents; optional 'cell': (B, h, w), nonzero = labelled
                     scheduler: DDPMScheduler,
                     image_channels: int, # leading channels of `z` that are image latent(s)
                     modes: dict | None = None, # see `stream_timesteps`
                    ) -> tuple[torch.Tensor, dict]:
-    "Denoising loss with each stream at its own noise level; unlabelled cells: mask at t = T, no mask loss."
+    "Denoising loss, each stream at its own noise level; unlabelled cells: mask at t = T, no mask loss."
     z0, ci = batch["z"], image_channels
     B, T = z0.shape[0], scheduler.config.num_train_timesteps
     cell = batch.get("cell")
@@ -218,9 +223,9 @@ class HSIDiffusionPipeline(DiffusionPipeline):
 
     def predict_noise(self, z, # (B, C, h, w) joint latent
                       t, # image-stream timestep (scalar or (B,))
-                      t_mask=None, # mask-stream timestep (per-stream UNet only; default: t)
+                      t_mask=None, # mask-stream timestep (per-stream UNet; default: t)
                      ) -> torch.Tensor: # the UNet's prediction (noise or v)
-        "One UNet evaluation; a per-stream UNet gets the mask stream's timestep as well."
+        "One UNet evaluation; a per-stream UNet also gets the mask stream's timestep."
         tt = torch.as_tensor(t, device=z.device).reshape(-1).expand(z.shape[0])
         if not is_per_stream(self.unet): return self.unet(z, tt).sample
         tm = tt if t_mask is None else torch.as_tensor(t_mask, device=z.device).reshape(-1).expand(z.shape[0])
@@ -248,7 +253,7 @@ class HSIDiffusionPipeline(DiffusionPipeline):
                  mask=None, # (y, x) label map to follow (mask-conditioned generation), or a list of them
                  image=None, # (band, y, x) image in sensor units kept outside `region` (semantic edit)
                  region=None, # (y, x) bool: where the image is regenerated (with `image`)
-                 guidance_scale: float = 2.0, # classifier-free guidance of mask-conditioned samples (per-stream UNet; 1: none)
+                 guidance_scale: float = 2.0, # guidance of mask-conditioned samples (per-stream UNet; 1: none)
                  batch_size: int = 16, # samples per forward pass
                  output_type: str = "xarray", # 'xarray' (list of scenes), 'np' (dict of arrays) or 'latent'
                  progress: bool = True,
@@ -279,7 +284,8 @@ class HSIDiffusionPipeline(DiffusionPipeline):
             z = torch.randn((n, C, H // ds, W // ds), generator=g).to(dev) * sched.init_noise_sigma
             known, keep = None, None
             if masks is not None and image is None and is_per_stream(self.unet):  # trained conditioning, guided
-                zm = scale_mask_latent(vae.encode(mask=torch.as_tensor(np.stack(masks[b0:b0 + n]), device=dev)), meta["latent"])
+                mk = torch.as_tensor(np.stack(masks[b0:b0 + n]), device=dev)
+                zm = scale_mask_latent(vae.encode(mask=mk), meta["latent"])
                 outs.append(self.sample_given_mask(zm, z[:, :ci], sched, steps, guidance_scale, g, progress))
                 continue
             if masks is not None:
@@ -365,12 +371,13 @@ def sample_given_mask(self: HSIDiffusionPipeline,
                       zi: torch.Tensor, # (B, ci, h, w) initial noise of the image latent(s)
                       sched, # a sampling scheduler
                       steps: int, # sampling steps
-                      guidance_scale: float = 2.0, # 1: plain conditional; > 1: pushed away from the image marginal
+                      guidance_scale: float = 2.0, # 1: plain conditional; > 1: away from the image marginal
                       generator=None, # for the marginal branch's noise mask latent
                       progress: bool = True,
                      ) -> torch.Tensor: # (B, ci + cm, h, w) joint latent
     "Image latents given clean mask latents, with classifier-free guidance against the image marginal."
-    if not is_per_stream(self.unet): raise ValueError("sample_given_mask needs a per-stream UNet (make_unet(per_stream=True))")
+    if not is_per_stream(self.unet):
+        raise ValueError("sample_given_mask needs a per-stream UNet (make_unet(per_stream=True))")
     if guidance_scale < 0: raise ValueError(f"guidance_scale must be >= 0, got {guidance_scale}")
     T, n = self.scheduler.config.num_train_timesteps, zi.shape[0]
     m_noise = torch.randn(zm.shape, generator=generator).to(zm.device)  # the marginal branch: mask stream at t = T

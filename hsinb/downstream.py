@@ -87,7 +87,7 @@ def cd_loss(model, batch: dict, dice_weight: float = 1.0) -> tuple[torch.Tensor,
     return ce + dice_weight * dice, {"ce": ce, "dice": dice}
 
 def added_loss(loss_fn):
-    "A loss over batches that may carry added synthetic samples ('syn_' keys, `AddedTiles`): (real + w * synthetic) / (1 + w)."
+    "A loss for batches with added synthetic samples ('syn_' keys, `AddedTiles`): (real + w * syn) / (1 + w)."
     def f(model, batch: dict) -> tuple[torch.Tensor, dict]:
         if "syn_weight" not in batch: return loss_fn(model, batch)
         real = {k: v for k, v in batch.items() if not k.startswith("syn_")}
@@ -142,7 +142,7 @@ class AnchoredTiles(torch.utils.data.Dataset):
                  seed: int = 0,
                  stacked: bool = False, # arrays are stacks of tiles (first axis = tile index)
                  augment: bool = True, # random flips and rot90
-                 jitter: float = 0.0, # spectral jitter: per crop and date, gain 1 + N(0, jitter) and offset N(0, jitter) (standardised units)
+                 jitter: float = 0.0, # per crop and date: gain 1 + N(0, jitter), offset N(0, jitter) (standardised)
                 ):
         lab = np.asarray(arrays[label_key])
         if not stacked: lab = lab[None]
@@ -183,7 +183,8 @@ class AddedTiles(torch.utils.data.Dataset):
     "Every real sample, plus one synthetic sample (keys prefixed 'syn_') weighted by `ratio` in the loss."
     def __init__(self, real, synthetic, ratio: float = 1.0):
         if not ratio > 0: raise ValueError(f"AddedTiles: ratio must be > 0, got {ratio}")
-        if len(synthetic) < len(real): raise ValueError(f"AddedTiles: {len(synthetic)} synthetic samples for {len(real)} real ones")
+        if len(synthetic) < len(real):
+            raise ValueError(f"AddedTiles: {len(synthetic)} synthetic samples for {len(real)} real ones")
         self.real, self.synthetic, self.ratio = real, synthetic, ratio
     def __len__(self): return len(self.real)
     def __getitem__(self, i):
@@ -230,11 +231,13 @@ def fit(kind: str, # 'seg' or 'cd'
     model = SegNet(n_bands, n_classes, cfg.width) if kind == "seg" else ChangeNet(n_bands, cfg.width)
     if init is not None:
         if dict(init.config) != dict(model.config):
-            raise ValueError(f"fit: init: a {type(init).__name__} with {dict(init.config)}, the run builds {dict(model.config)}")
+            raise ValueError(f"fit: init: a {type(init).__name__} with {dict(init.config)}, "
+                             f"the run builds {dict(model.config)}")
         model.load_state_dict({k: v.detach().cpu() for k, v in init.state_dict().items()})
     tc = TrainConfig(steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, weight_decay=cfg.weight_decay, warmup=max(1, cfg.steps // 20),
                      seed=seed, device=device, ckpt_every=0, keep_ckpts=1, log_every=max(1, cfg.steps // 20))
-    return train(model, added_loss(seg_loss if kind == "seg" else cd_loss), dataset, out_dir, tc, resume=False, desc=desc)
+    loss_fn = added_loss(seg_loss if kind == "seg" else cd_loss)
+    return train(model, loss_fn, dataset, out_dir, tc, resume=False, desc=desc)
 
 @torch.no_grad()
 def predict(model, # SegNet or ChangeNet
@@ -260,7 +263,7 @@ def pseudo_labels(model, # a trained SegNet / ChangeNet
                   labels: np.ndarray, # (y, x) the real labels (kept as they are)
                   where: np.ndarray, # (y, x) bool: pixels that may receive a pseudo-label (the training region)
                   threshold: float = 0.9, # minimum predicted probability
-                 ) -> np.ndarray: # (y, x) labels: real where labelled, confident predictions elsewhere in `where`, else IGNORE
+                 ) -> np.ndarray: # (y, x): real labels, else confident predictions inside `where`, else IGNORE
     "Self-training targets: the model's confident predictions on unlabelled pixels, the real labels elsewhere."
     if not 0 < threshold <= 1: raise ValueError(f"pseudo_labels: threshold must be in (0, 1], got {threshold}")
     p = predict(model, images, return_probs=True)

@@ -96,7 +96,7 @@ def generate_set(kind: str, pipe, # the cell's generator
                  labels: np.ndarray, box: tuple, # labels of this fraction and the training region (layouts)
                  k: int, balanced_share: float = 0.5, class_weights=None,
                  sampler: str = "dpmpp", steps: int | None = None, seed: int = 0, guidance_scale: float = 2.0,
-                ) -> dict: # sensor-unit images and labels (seg: image, mask; cd: image_t1, image_t2, change)
+                ) -> dict: # sensor units (seg: image, mask; cd: image_t1, image_t2, change)
     "A cell's synthetic set: joint samples plus mask-conditioned ones on class-balanced (hard-case weighted) layouts."
     if kind == "cd": return generate_triplets(pipe, n, sampler=sampler, steps=steps, seed=seed)
     q, n_bal = pipe.meta["tile"], int(round(n * balanced_share))
@@ -114,8 +114,9 @@ def set_images(kind: str, pipe, gen: dict) -> list:
 
 def mask_following(pipe, judge, layouts: list, k: int, guidance_scale: float = 2.0, sampler: str = "dpmpp",
                    steps: int | None = None, seed: int = 0) -> float:
-    "mIoU of a real-data segmenter on images generated from given (held-out) layouts: how well the generator follows masks."
-    out = pipe(mask=layouts, sampler=sampler, steps=steps, seed=seed, guidance_scale=guidance_scale, output_type="np", progress=False)
+    "How well a generator follows masks: mIoU of a real-data segmenter on images generated from (held-out) layouts."
+    out = pipe(mask=layouts, sampler=sampler, steps=steps, seed=seed, guidance_scale=guidance_scale,
+               output_type="np", progress=False)
     ims = std_images(pipe, out["image"])[0]
     pred = np.stack([predict(judge, [im]) for im in ims])
     return seg_scores(np.stack(layouts), pred, k)["miou"]
@@ -145,7 +146,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                   guidance_curve=(1.0, 2.0, 4.0), # guidance scales of the mask-following curve
                   work_dir=None, seed: int = 0, device: str = "auto", log=print,
                  ) -> tuple[list, dict]: # (rows of scores per condition, cell info)
-    "Baselines, a generator fitted on this cell's labels and the training region's images, its synthetic set, every condition."
+    "Baselines, a generator fitted on this cell's labels and the region's images, its synthetic set, every condition."
     work = Path(work_dir or tempfile.mkdtemp(prefix="hsinb-cell-")); trbox, tebox = boxes["train"], boxes["test"]
     real, lab_key = scene_arrays(kind, views, labels, trbox)
     n_len = dcfg.steps * dcfg.batch_size
@@ -162,13 +163,15 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     # 1. baselines on the same labelled blocks and unlabelled images
     judge = run("real only", real_ds, "real")
     if jitter:
-        run("real only +jitter", AnchoredTiles(real, lab_key, tile=dcfg.tile, length=n_len, seed=seed, jitter=jitter), "jitter")
+        jittered = AnchoredTiles(real, lab_key, tile=dcfg.tile, length=n_len, seed=seed, jitter=jitter)
+        run("real only +jitter", jittered, "jitter")
     tr_imgs = [crop(v["image"], trbox) for v in views]
     pl = pseudo_labels(judge, tr_imgs, real[lab_key], np.ones(real[lab_key].shape, bool), self_train_threshold)
     info["pseudo_labelled_share"] = float((pl != IGNORE).mean())
     run("self-training", AnchoredTiles({**real, lab_key: pl}, lab_key, tile=dcfg.tile, length=n_len, seed=seed), "self")
     # 2. the generator of this cell, and the generator as a segmenter
-    pipe, ginfo = fit_generator(vae, vae_meta, band_stats, [v["image"] for v in views], labels, trbox, gcfg, work / "generator",
+    images = [v["image"] for v in views]
+    pipe, ginfo = fit_generator(vae, vae_meta, band_stats, images, labels, trbox, gcfg, work / "generator",
                                 seed=seed, device=device)
     q = pipe.meta["tile"]
     if dcfg.tile > q: raise ValueError(f"evaluate_cell: the downstream tile ({dcfg.tile} px) is larger than the generated tiles ({q} px)")
@@ -183,23 +186,25 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     cw = ref_loss / np.nanmean(ref_loss) if kind == "seg" and np.isfinite(ref_loss).any() else None
     t1 = time.time()
     def judged(p, class_weights):
-        gen = generate_set(kind, p, n_synthetic, labels, trbox, k, balanced_share, class_weights, sampler, sampler_steps, seed,
-                           guidance_scale)
+        gen = generate_set(kind, p, n_synthetic, labels, trbox, k, balanced_share, class_weights,
+                           sampler, sampler_steps, seed, guidance_scale)
         key = "mask" if kind == "seg" else "change"
-        al = alignment_scores(judge, set_images(kind, p, gen), gen[key])
-        return gen, key, al
-    gen, key, al = judged(pipe, cw)
-    losses = pixel_losses(judge, set_images(kind, pipe, gen), gen[key])
+        ims = set_images(kind, p, gen)
+        return gen, key, alignment_scores(judge, ims, gen[key]), ims
+    gen, key, al, ims = judged(pipe, cw)
+    losses = pixel_losses(judge, ims, gen[key])
     pix = pixel_filter(gen[key], losses, k, ref_loss, pixel_margin, pixel_quantile)
     has_lab = (pix != IGNORE).any((1, 2))
     kept = np.isfinite(al) & (np.nan_to_num(al, nan=-1) >= min_alignment)
     lab_before = int((gen[key] != IGNORE).sum())
     info.update({"generator": ginfo, "generated": int(len(al)), "kept": int(kept.sum()),
                  "alignment_median": float(np.nanmedian(al)) if np.isfinite(al).any() else float("nan"),
-                 "pixel_kept_share": float((pix != IGNORE).sum() / max(1, lab_before)), "class_reference_loss": ref_loss.tolist(),
+                 "pixel_kept_share": float((pix != IGNORE).sum() / max(1, lab_before)),
+                 "class_reference_loss": ref_loss.tolist(),
                  "sample_seconds": time.time() - t1})
-    log(f"    generator: {ginfo['labelled_px']} labelled px; {info['generated']} generated; pairs kept by alignment >= {min_alignment}: "
-        f"{info['kept']} (median {info['alignment_median']:.2f}); pixels kept by the pixel filter: {info['pixel_kept_share']:.1%}")
+    log(f"    generator: {ginfo['labelled_px']} labelled px; {info['generated']} generated; "
+        f"pairs kept by alignment >= {min_alignment}: {info['kept']} (median {info['alignment_median']:.2f}); "
+        f"pixels kept by the pixel filter: {info['pixel_kept_share']:.1%}")
     syn_tile = min(dcfg.tile, q)
     tiles = lambda a: AnchoredTiles(a, lab_key, tile=syn_tile, length=n_len, seed=seed + 1, stacked=True)
     syn_pix = tiles(synthetic_arrays(kind, pipe, {**gen, key: pix}, has_lab)) if has_lab.any() else None
@@ -207,7 +212,8 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     if syn_pix is not None:
         for r in ratios: run(f"real+syn x{r:g}", AddedTiles(real_ds, syn_pix, r), f"add{r:g}")
     if kept.any():  # the same fair protocol with the whole-pair filter instead of the pixel filter
-        run("real+syn x1 pair filter", AddedTiles(real_ds, tiles(synthetic_arrays(kind, pipe, gen, kept)), 1.0), "addpair")
+        syn_pair = tiles(synthetic_arrays(kind, pipe, gen, kept))
+        run("real+syn x1 pair filter", AddedTiles(real_ds, syn_pair, 1.0), "addpair")
     if syn_pix is not None:
         pre = run("syn only", syn_pix, "syn")
         run("syn pre-train, real fine-tune", real_ds, "pre", init=pre)
@@ -220,16 +226,17 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
         pair_mix(pipe, gen, al, "A2 +all images", "a2")
         gens = {}
         for name, opts in ABLATION.items():
-            p, _ = fit_generator(vae, vae_meta, band_stats, [v["image"] for v in views], labels, trbox,
-                                 dataclasses.replace(gcfg, **opts), work / f"gen-{name[:2]}", seed=seed, device=device)
-            g, _, a = judged(p, None)  # as today: inverse-frequency layouts
+            p, _ = fit_generator(vae, vae_meta, band_stats, images, labels, trbox, dataclasses.replace(gcfg, **opts),
+                                 work / f"gen-{name[:2]}", seed=seed, device=device)
+            g, _, a, _ = judged(p, None)  # as today: inverse-frequency layouts
             pair_mix(p, g, a, name, name[:2])
             gens[name] = p
         if layouts and layout_judge is not None:  # mask-following on held-out layouts
             mf = {f"guided x{w:g}": mask_following(pipe, layout_judge, layouts, k, w, sampler, sampler_steps, seed)
                   for w in guidance_curve}
-            mf["A1 guided x2"] = mask_following(gens["A1 +per-stream"], layout_judge, layouts, k, 2.0, sampler, sampler_steps, seed)
-            mf["A0 replacement"] = mask_following(gens["A0 today"], layout_judge, layouts, k, 1.0, sampler, sampler_steps, seed)
+            follow = lambda p, w: mask_following(p, layout_judge, layouts, k, w, sampler, sampler_steps, seed)
+            mf["A1 guided x2"] = follow(gens["A1 +per-stream"], 2.0)
+            mf["A0 replacement"] = follow(gens["A0 today"], 1.0)
             info["mask_following_miou"] = mf
             log("    mask-following mIoU on held-out layouts: " + ", ".join(f"{c} {v:.3f}" for c, v in mf.items()))
     shutil.rmtree(work, ignore_errors=True)

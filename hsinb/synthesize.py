@@ -17,7 +17,8 @@ import xarray as xr
 from .cube import IGNORE, CHANGE_CLASSES, _names
 from .datasets import check_synthetic
 from .vae import TwoStreamVAE, BlockMaskAutoencoder, vae_loss, latent_stats, crop
-from .diffusion import (encode_joint, dihedral, cell_share, make_unet, make_scheduler, diffusion_loss, per_stream_loss, build_pipeline,
+from .diffusion import (encode_joint, dihedral, cell_share, make_unet, make_scheduler, diffusion_loss, per_stream_loss,
+                             build_pipeline,
                              semantic_edit_pair, proportions)
 from .downstream import AnchoredTiles, predict
 
@@ -68,8 +69,10 @@ def pixel_filter(masks: np.ndarray, # (N, H, W) synthetic labels
                  quantile: float | None = None, # quantile rule instead: drop pixels above this per-class quantile
                 ) -> np.ndarray: # the masks with dropped pixels set to IGNORE
     "Mark as unlabelled the synthetic pixels the real-data judge finds too costly for their class."
-    if quantile is None and reference is None: raise ValueError("pixel_filter: give the real reference losses, or a quantile")
-    if quantile is not None and not 0 < quantile <= 1: raise ValueError(f"pixel_filter: quantile must be in (0, 1], got {quantile}")
+    if quantile is None and reference is None:
+        raise ValueError("pixel_filter: give the real reference losses, or a quantile")
+    if quantile is not None and not 0 < quantile <= 1:
+        raise ValueError(f"pixel_filter: quantile must be in (0, 1], got {quantile}")
     if margin <= 0: raise ValueError(f"pixel_filter: margin must be > 0, got {margin}")
     out = masks.copy()
     for c in range(k):
@@ -101,7 +104,7 @@ def balanced_layouts(windows: list, # real label windows
                      seed: int = 0,
                      strength: float = 1.0, # 0: uniform over classes; 1: inverse frequency
                      p_edit: float = 0.5, # probability of relabelling each connected region
-                     class_weights=None, # (k,) extra weight per class (hard-case re-sampling), multiplies the frequency rule
+                     class_weights=None, # (k,) extra weight per class (hard cases), times the frequency rule
                     ) -> list[np.ndarray]:
     "Edited copies of real layouts with more of the rare classes."
     from scipy.ndimage import label
@@ -111,7 +114,8 @@ def balanced_layouts(windows: list, # real label windows
     w = freq ** -strength
     if class_weights is not None:
         cw = np.nan_to_num(np.asarray(class_weights, float), nan=1.0)
-        if cw.shape != (k,) or (cw < 0).any(): raise ValueError(f"balanced_layouts: class_weights must be {k} values >= 0, got {class_weights}")
+        if cw.shape != (k,) or (cw < 0).any():
+            raise ValueError(f"balanced_layouts: class_weights must be {k} values >= 0, got {class_weights}")
         w = w * cw
     w /= w.sum()
     out = []
@@ -135,8 +139,8 @@ class GeneratorConfig:
     batch_size: int = 32
     lr: float = 4e-4
     ema_decay: float = 0.995
-    per_stream: bool = True  # one UNet, three distributions (image|mask with guidance, mask|image); False: joint only
-    unlabelled_images: bool = True  # crops from the whole training region; unlabelled cells train the image stream only
+    per_stream: bool = True  # one UNet for joint, image|mask (guided) and mask|image; False: joint only
+    unlabelled_images: bool = True  # crops from the whole region; unlabelled cells train the image stream only
     stream_modes: dict | None = None  # training mixture of timestep situations (`hsinb.diffusion.STREAM_MODES`)
 
 def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused, frozen)
@@ -149,7 +153,7 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
                   work_dir, # scratch folder (checkpoints)
                   seed: int = 0, device: str = "auto", extra: dict | None = None,
                  ):
-    "Fit the label-dependent parts of a generator on a training region's labels (and, by default, all its images); returns (pipeline, info)."
+    "Fit a generator's label-dependent parts on a region's labels (and, by default, all its images); (pipeline, info)."
     from hsinb.train import TrainConfig, train
     work_dir = Path(work_dir); ds_ = vae.downsample; q = cfg.latent_tile * ds_
     lab_tr = crop(labels, box)
@@ -178,7 +182,8 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
     tiles = AnchoredTiles({"z": np.stack(maps), "cell": cells, "anchor": anchor}, "anchor", tile=lt,
                           length=cfg.steps * cfg.batch_size, seed=seed, stacked=True, augment=False)
     torch.manual_seed(seed)
-    unet = make_unet(maps[0].shape[0], lt, cfg.widths, per_stream=cfg.per_stream); sched = make_scheduler()
+    unet = make_unet(maps[0].shape[0], lt, cfg.widths, per_stream=cfg.per_stream)
+    sched = make_scheduler()
     ci = len(latent["image_mean"]) * len(images)
     if cfg.per_stream:
         loss_fn = lambda m, b: per_stream_loss(m, {"z": b["z"], "cell": b["cell"]}, sched, ci, cfg.stream_modes)
@@ -190,7 +195,8 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
     meta = {**vae_meta, "latent": latent}
     pipe = build_pipeline(v2, unet, sched, band_stats, meta, tile=lt * ds_, n_images=len(images), extra=extra).to(dev)
     return pipe, {"mask_seconds": info_m["train_seconds"], "diffusion_seconds": info_d["train_seconds"],
-                  "labelled_px": int((lab_tr != IGNORE).sum()), "latent_tile": lt, "labelled_cells": float(cells.mean()),
+                  "labelled_px": int((lab_tr != IGNORE).sum()), "latent_tile": lt,
+                  "labelled_cells": float(cells.mean()),
                   "per_stream": cfg.per_stream, "unlabelled_images": cfg.unlabelled_images}
 
 # %% ../nbs/04_synthesize.ipynb #c014
