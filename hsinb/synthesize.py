@@ -20,7 +20,7 @@ from .vae import TwoStreamVAE, BlockMaskAutoencoder, vae_loss, latent_stats, cro
 from .diffusion import (encode_joint, dihedral, cell_share, make_unet, make_scheduler, diffusion_loss, per_stream_loss,
                              build_pipeline,
                              semantic_edit_pair, proportions)
-from .downstream import AnchoredTiles, predict
+from .downstream import AnchoredTiles, MixedTiles, predict
 
 # %% ../nbs/04_synthesize.ipynb #c006
 def balanced_agreement(given: np.ndarray, # (y, x) generated mask (IGNORE skipped)
@@ -142,6 +142,7 @@ class GeneratorConfig:
     per_stream: bool = True  # one UNet for joint, image|mask (guided) and mask|image; False: joint only
     unlabelled_images: bool = True  # crops from the whole region; unlabelled cells train the image stream only
     stream_modes: dict | None = None  # training mixture of timestep situations (`hsinb.diffusion.STREAM_MODES`)
+    labelled_crops: float = 0.5  # with `unlabelled_images`: share of crops anchored on a labelled latent cell
 
 def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused, frozen)
                   vae_meta: dict, # its metadata (class names, latent stats)
@@ -179,8 +180,12 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
     # crops are anchored on every cell (all images of the region) or, as before, on cells that hold a label
     anchor = np.zeros_like(cells) if cfg.unlabelled_images and cfg.per_stream else np.where(shares > 0, 0, IGNORE)
     lt = min(cfg.latent_tile, *maps[0].shape[1:])
-    tiles = AnchoredTiles({"z": np.stack(maps), "cell": cells, "anchor": anchor}, "anchor", tile=lt,
-                          length=cfg.steps * cfg.batch_size, seed=seed, stacked=True, augment=False)
+    arrays = {"z": np.stack(maps), "cell": cells, "anchor": anchor}
+    tiles = AnchoredTiles(arrays, "anchor", tile=lt, length=cfg.steps * cfg.batch_size, seed=seed, stacked=True, augment=False)
+    if cfg.unlabelled_images and cfg.per_stream and cfg.labelled_crops > 0:  # keep the labelled blocks in view
+        on_labels = AnchoredTiles({**arrays, "anchor": np.where(cells > 0, 0, IGNORE)}, "anchor", tile=lt,
+                                  length=len(tiles), seed=seed + 1, stacked=True, augment=False)
+        tiles = MixedTiles(tiles, on_labels, cfg.labelled_crops, seed=seed)
     torch.manual_seed(seed)
     unet = make_unet(maps[0].shape[0], lt, cfg.widths, per_stream=cfg.per_stream)
     sched = make_scheduler()

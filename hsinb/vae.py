@@ -278,14 +278,19 @@ def mask_metrics(true: np.ndarray, pred: np.ndarray, k: int) -> dict:
 
 # %% ../nbs/02_train_vae.ipynb #c020
 @torch.no_grad()
-def latent_stats(vae: TwoStreamVAE, image: np.ndarray, mask: np.ndarray, device="cpu") -> dict:
-    "Per-channel mean and std of the image and mask latents of a (standardised) region."
+def latent_stats(vae: TwoStreamVAE, image: np.ndarray, # (C, y, x) standardised region
+                 mask: np.ndarray, # (y, x) its labels, IGNORE where unlabelled
+                 device="cpu") -> dict:
+    "Per-channel mean and std of the image latents of a region, and of the mask latents of its labelled cells."
     x = torch.as_tensor(image, dtype=torch.float32, device=device)[None]
     xp, _ = pad_to(x, vae.downsample)
     mp, _ = pad_to(torch.as_tensor(mask, dtype=torch.long, device=device)[None], vae.downsample, mode="replicate")
     zi, zm = vae.encode(xp, mp)
-    f = lambda z: (z[0].flatten(1).mean(1).cpu().tolist(), z[0].flatten(1).std(1).clamp_min(1e-6).cpu().tolist())
-    (mi, si), (mm, sm) = f(zi), f(zm)
+    d = vae.downsample
+    share = (mp[0] != IGNORE).float().reshape(zm.shape[2], d, zm.shape[3], d).mean((1, 3))
+    cells = share >= 0.5 if (share >= 0.5).any() else torch.ones_like(share, dtype=torch.bool)
+    f = lambda z: (z.mean(1).cpu().tolist(), z.std(1).clamp_min(1e-6).cpu().tolist())
+    (mi, si), (mm, sm) = f(zi[0].flatten(1)), f(zm[0][:, cells])
     return {"image_mean": mi, "image_std": si, "mask_mean": mm, "mask_std": sm}
 
 # %% ../nbs/02_train_vae.ipynb #c022
