@@ -140,6 +140,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                   jitter: float = 0.05, # spectral jitter of the augmented real-only baseline
                   self_train_threshold: float = 0.9, # confidence of the self-training pseudo-labels
                   segment_samples: int = 4, # draws averaged by the generator-as-segmenter
+                  generator_labels: str = "labelled", # the generator's labels: 'labelled' blocks, or 'pseudo' (+ self-training's)
                   ablation: bool = False, # also fit today's generator (A0) and the labelled-only per-stream one (A1)
                   layouts: list | None = None, # held-out (test-region) layouts for mask-following (with `ablation`)
                   layout_judge=None, # segmenter trained on all real training labels, scoring mask-following
@@ -147,6 +148,8 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                   work_dir=None, seed: int = 0, device: str = "auto", log=print,
                  ) -> tuple[list, dict]: # (rows of scores per condition, cell info)
     "Baselines, a generator fitted on this cell's labels and the region's images, its synthetic set, every condition."
+    if generator_labels not in ("labelled", "pseudo"):
+        raise ValueError(f"evaluate_cell: generator_labels must be 'labelled' or 'pseudo', got {generator_labels!r}")
     work = Path(work_dir or tempfile.mkdtemp(prefix="hsinb-cell-")); trbox, tebox = boxes["train"], boxes["test"]
     real, lab_key = scene_arrays(kind, views, labels, trbox)
     n_len = dcfg.steps * dcfg.batch_size
@@ -168,10 +171,15 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     tr_imgs = [crop(v["image"], trbox) for v in views]
     pl = pseudo_labels(judge, tr_imgs, real[lab_key], np.ones(real[lab_key].shape, bool), self_train_threshold)
     info["pseudo_labelled_share"] = float((pl != IGNORE).mean())
-    run("self-training", AnchoredTiles({**real, lab_key: pl}, lab_key, tile=dcfg.tile, length=n_len, seed=seed), "self")
+    self_ds = AnchoredTiles({**real, lab_key: pl}, lab_key, tile=dcfg.tile, length=n_len, seed=seed)
+    run("self-training", self_ds, "self")
+    gen_labels = labels
+    if generator_labels == "pseudo":  # the generator learns from the confident pseudo-labels too
+        gen_labels = labels.copy(); y0, y1, x0, x1 = trbox
+        gen_labels[y0:y1, x0:x1] = pl
     # 2. the generator of this cell, and the generator as a segmenter
     images = [v["image"] for v in views]
-    pipe, ginfo = fit_generator(vae, vae_meta, band_stats, images, labels, trbox, gcfg, work / "generator",
+    pipe, ginfo = fit_generator(vae, vae_meta, band_stats, images, gen_labels, trbox, gcfg, work / "generator",
                                 seed=seed, device=device)
     q = pipe.meta["tile"]
     if dcfg.tile > q: raise ValueError(f"evaluate_cell: the downstream tile ({dcfg.tile} px) is larger than the generated tiles ({q} px)")
@@ -185,19 +193,19 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     ref_loss = class_reference_losses(judge, tr_imgs, real[lab_key], k)
     cw = ref_loss / np.nanmean(ref_loss) if kind == "seg" and np.isfinite(ref_loss).any() else None
     t1 = time.time()
-    def judged(p, class_weights):
-        gen = generate_set(kind, p, n_synthetic, labels, trbox, k, balanced_share, class_weights,
+    def judged(p, class_weights, layout_labels):
+        gen = generate_set(kind, p, n_synthetic, layout_labels, trbox, k, balanced_share, class_weights,
                            sampler, sampler_steps, seed, guidance_scale)
         key = "mask" if kind == "seg" else "change"
         ims = set_images(kind, p, gen)
         return gen, key, alignment_scores(judge, ims, gen[key]), ims
-    gen, key, al, ims = judged(pipe, cw)
+    gen, key, al, ims = judged(pipe, cw, gen_labels)
     losses = pixel_losses(judge, ims, gen[key])
     pix = pixel_filter(gen[key], losses, k, ref_loss, pixel_margin, pixel_quantile)
     has_lab = (pix != IGNORE).any((1, 2))
     kept = np.isfinite(al) & (np.nan_to_num(al, nan=-1) >= min_alignment)
     lab_before = int((gen[key] != IGNORE).sum())
-    info.update({"generator": ginfo, "generated": int(len(al)), "kept": int(kept.sum()),
+    info.update({"generator": ginfo, "generator_labels": generator_labels, "generated": int(len(al)), "kept": int(kept.sum()),
                  "alignment_median": float(np.nanmedian(al)) if np.isfinite(al).any() else float("nan"),
                  "pixel_kept_share": float((pix != IGNORE).sum() / max(1, lab_before)),
                  "class_reference_loss": ref_loss.tolist(),
@@ -211,6 +219,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     # 4. the synthetic conditions: added to the same real batches, pre-training, synthetic only
     if syn_pix is not None:
         for r in ratios: run(f"real+syn x{r:g}", AddedTiles(real_ds, syn_pix, r), f"add{r:g}")
+        run("self-training+syn x1", AddedTiles(self_ds, syn_pix, 1.0), "selfadd")
     if kept.any():  # the same fair protocol with the whole-pair filter instead of the pixel filter
         syn_pair = tiles(synthetic_arrays(kind, pipe, gen, kept))
         run("real+syn x1 pair filter", AddedTiles(real_ds, syn_pair, 1.0), "addpair")
@@ -228,7 +237,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
         for name, opts in ABLATION.items():
             p, _ = fit_generator(vae, vae_meta, band_stats, images, labels, trbox, dataclasses.replace(gcfg, **opts),
                                  work / f"gen-{name[:2]}", seed=seed, device=device)
-            g, _, a, _ = judged(p, None)  # as today: inverse-frequency layouts
+            g, _, a, _ = judged(p, None, labels)  # as today: inverse-frequency layouts
             pair_mix(p, g, a, name, name[:2])
             gens[name] = p
         if layouts and layout_judge is not None:  # mask-following on held-out layouts

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['balanced_agreement', 'alignment_scores', 'pixel_losses', 'class_reference_losses', 'pixel_filter', 'layout_windows',
-           'balanced_layouts', 'GeneratorConfig', 'fit_generator', 'std_images', 'generate_pairs', 'generate_triplets',
-           'synthetic_set', 'export_mat', 'save_synthetic']
+           'balanced_layouts', 'GeneratorConfig', 'generator_tiles', 'fit_generator', 'std_images', 'generate_pairs',
+           'generate_triplets', 'synthetic_set', 'export_mat', 'save_synthetic']
 
 # %% ../nbs/04_synthesize.ipynb #c003
 import os, json, time, copy
@@ -144,6 +144,26 @@ class GeneratorConfig:
     stream_modes: dict | None = None  # training mixture of timestep situations (`hsinb.diffusion.STREAM_MODES`)
     labelled_crops: float = 0.5  # with `unlabelled_images`: share of crops anchored on a labelled latent cell
 
+def generator_tiles(maps: np.ndarray, # (n, C, h, w) joint latent maps of a region (e.g. its dihedral encodings)
+                    shares: np.ndarray, # (n, h, w) labelled share of each latent cell (`hsinb.diffusion.cell_share`)
+                    cfg: GeneratorConfig,
+                    tile: int, # latent crop side
+                    seed: int = 0,
+                   ) -> torch.utils.data.Dataset: # items {'z', 'cell', 'anchor'}
+    "The generator's training crops: labelled cells (share >= 0.5) marked, anchored as `cfg` says."
+    cells = (shares >= 0.5).astype(np.int64)
+    every = cfg.unlabelled_images and cfg.per_stream
+    # crops are anchored on every cell (all images of the region) or, as before, on cells that hold a label
+    arrays = {"z": maps, "cell": cells, "anchor": np.zeros_like(cells) if every else np.where(shares > 0, 0, IGNORE)}
+    tiles = AnchoredTiles(arrays, "anchor", tile=tile, length=cfg.steps * cfg.batch_size, seed=seed, stacked=True, augment=False)
+    if every and cfg.labelled_crops > 0 and cells.any():  # keep the labelled blocks in view
+        on_labels = AnchoredTiles({**arrays, "anchor": np.where(cells > 0, 0, IGNORE)}, "anchor", tile=tile,
+                                  length=len(tiles), seed=seed + 1, stacked=True, augment=False)
+        tiles = MixedTiles(tiles, on_labels, cfg.labelled_crops, seed=seed)
+    return tiles
+
+
+# %% ../nbs/04_synthesize.ipynb #c012f
 def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused, frozen)
                   vae_meta: dict, # its metadata (class names, latent stats)
                   band_stats: xr.Dataset, # its band statistics
@@ -176,16 +196,8 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
     maps = [encode_joint(v2, [dihedral(im, k) for im in img_tr], dihedral(lab_tr, k), latent, dev) for k in ks]
     # latent cells whose pixels are at least half labelled: the labelled cells of the mask stream
     shares = np.stack([cell_share(dihedral(lab_tr, k), ds_) for k in ks])
-    cells = (shares >= 0.5).astype(np.int64)
-    # crops are anchored on every cell (all images of the region) or, as before, on cells that hold a label
-    anchor = np.zeros_like(cells) if cfg.unlabelled_images and cfg.per_stream else np.where(shares > 0, 0, IGNORE)
     lt = min(cfg.latent_tile, *maps[0].shape[1:])
-    arrays = {"z": np.stack(maps), "cell": cells, "anchor": anchor}
-    tiles = AnchoredTiles(arrays, "anchor", tile=lt, length=cfg.steps * cfg.batch_size, seed=seed, stacked=True, augment=False)
-    if cfg.unlabelled_images and cfg.per_stream and cfg.labelled_crops > 0:  # keep the labelled blocks in view
-        on_labels = AnchoredTiles({**arrays, "anchor": np.where(cells > 0, 0, IGNORE)}, "anchor", tile=lt,
-                                  length=len(tiles), seed=seed + 1, stacked=True, augment=False)
-        tiles = MixedTiles(tiles, on_labels, cfg.labelled_crops, seed=seed)
+    tiles = generator_tiles(np.stack(maps), shares, cfg, lt, seed)
     torch.manual_seed(seed)
     unet = make_unet(maps[0].shape[0], lt, cfg.widths, per_stream=cfg.per_stream)
     sched = make_scheduler()
@@ -201,7 +213,7 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
     pipe = build_pipeline(v2, unet, sched, band_stats, meta, tile=lt * ds_, n_images=len(images), extra=extra).to(dev)
     return pipe, {"mask_seconds": info_m["train_seconds"], "diffusion_seconds": info_d["train_seconds"],
                   "labelled_px": int((lab_tr != IGNORE).sum()), "latent_tile": lt,
-                  "labelled_cells": float(cells.mean()),
+                  "labelled_cells": float((shares >= 0.5).mean()),
                   "per_stream": cfg.per_stream, "unlabelled_images": cfg.unlabelled_images}
 
 # %% ../nbs/04_synthesize.ipynb #c014
