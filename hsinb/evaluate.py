@@ -140,7 +140,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                   jitter: float = 0.05, # spectral jitter of the augmented real-only baseline
                   self_train_threshold: float = 0.9, # confidence of the self-training pseudo-labels
                   segment_samples: int = 4, # draws averaged by the generator-as-segmenter
-                  generator_labels: str = "labelled", # the generator's labels: 'labelled' blocks, or 'pseudo' (+ self-training's)
+                  generator_labels: str = "pseudo", # 'pseudo': the blocks + self-training's labels; 'labelled': the blocks
                   ablation: bool = False, # also fit today's generator (A0) and the labelled-only per-stream one (A1)
                   layouts: list | None = None, # held-out (test-region) layouts for mask-following (with `ablation`)
                   layout_judge=None, # segmenter trained on all real training labels, scoring mask-following
@@ -205,7 +205,8 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     has_lab = (pix != IGNORE).any((1, 2))
     kept = np.isfinite(al) & (np.nan_to_num(al, nan=-1) >= min_alignment)
     lab_before = int((gen[key] != IGNORE).sum())
-    info.update({"generator": ginfo, "generator_labels": generator_labels, "generated": int(len(al)), "kept": int(kept.sum()),
+    info.update({"generator": ginfo, "generator_labels": generator_labels,
+                 "generated": int(len(al)), "kept": int(kept.sum()),
                  "alignment_median": float(np.nanmedian(al)) if np.isfinite(al).any() else float("nan"),
                  "pixel_kept_share": float((pix != IGNORE).sum() / max(1, lab_before)),
                  "class_reference_loss": ref_loss.tolist(),

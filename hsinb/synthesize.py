@@ -155,7 +155,8 @@ def generator_tiles(maps: np.ndarray, # (n, C, h, w) joint latent maps of a regi
     every = cfg.unlabelled_images and cfg.per_stream
     # crops are anchored on every cell (all images of the region) or, as before, on cells that hold a label
     arrays = {"z": maps, "cell": cells, "anchor": np.zeros_like(cells) if every else np.where(shares > 0, 0, IGNORE)}
-    tiles = AnchoredTiles(arrays, "anchor", tile=tile, length=cfg.steps * cfg.batch_size, seed=seed, stacked=True, augment=False)
+    n = cfg.steps * cfg.batch_size
+    tiles = AnchoredTiles(arrays, "anchor", tile=tile, length=n, seed=seed, stacked=True, augment=False)
     if every and cfg.labelled_crops > 0 and cells.any():  # keep the labelled blocks in view
         on_labels = AnchoredTiles({**arrays, "anchor": np.where(cells > 0, 0, IGNORE)}, "anchor", tile=tile,
                                   length=len(tiles), seed=seed + 1, stacked=True, augment=False)
