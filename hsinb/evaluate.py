@@ -140,7 +140,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                   jitter: float = 0.05, # spectral jitter of the augmented real-only baseline
                   self_train_threshold: float = 0.9, # confidence of the self-training pseudo-labels
                   segment_samples: int = 4, # draws averaged by the generator-as-segmenter
-                  generator_labels: str = "pseudo", # 'pseudo': the blocks + self-training's labels; 'labelled': the blocks
+                  generator_labels: str = "pseudo", # 'pseudo': blocks + self-training labels, or 'labelled'
                   ablation: bool = False, # also fit today's generator (A0) and the labelled-only per-stream one (A1)
                   layouts: list | None = None, # held-out (test-region) layouts for mask-following (with `ablation`)
                   layout_judge=None, # segmenter trained on all real training labels, scoring mask-following
@@ -175,7 +175,8 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     run("self-training", self_ds, "self")
     gen_labels = labels
     if generator_labels == "pseudo":  # the generator learns from the confident pseudo-labels too
-        gen_labels = labels.copy(); y0, y1, x0, x1 = trbox
+        y0, y1, x0, x1 = trbox
+        gen_labels = labels.copy()
         gen_labels[y0:y1, x0:x1] = pl
     # 2. the generator of this cell, and the generator as a segmenter
     images = [v["image"] for v in views]
