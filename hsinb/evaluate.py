@@ -104,8 +104,8 @@ def generate_set(kind: str, pipe, # the cell's generator
     wins = layout_windows(labels, box, q, min_labelled=0.02)
     if n_bal and wins:
         lays = balanced_layouts(wins, n_bal, k, seed=seed, class_weights=class_weights)
-        parts.append(pipe(mask=lays, sampler=sampler, steps=steps, seed=seed + 1, guidance_scale=guidance_scale,
-                          output_type="np", progress=False))
+        parts.append(generate_pairs(pipe, n_bal, layouts=lays, sampler=sampler, steps=steps, seed=seed + 1,
+                                    batch_size=16, guidance_scale=guidance_scale))
     return {kk: np.concatenate([p[kk] for p in parts]) for kk in ("image", "mask")}
 
 def set_images(kind: str, pipe, gen: dict) -> list:

@@ -227,10 +227,12 @@ def generate_pairs(pipe, # a segmentation pipeline
                    n: int, # pairs
                    layouts: list | None = None, # masks to follow (mask-conditioned), else joint sampling
                    sampler: str = "dpmpp", steps: int | None = None, seed: int = 0, batch_size: int = 32,
+                   guidance_scale: float | None = None, # mask-conditioned: the pipeline's guidance (None: its default)
                   ) -> dict: # {'image': (N, C, H, W) sensor units, 'mask': (N, H, W)}
     "Joint or mask-conditioned segmentation pairs."
     if n < 1: return None
     kw = dict(mask=layouts[:n]) if layouts is not None else dict(num_samples=n)
+    if layouts is not None and guidance_scale is not None: kw["guidance_scale"] = guidance_scale
     return pipe(sampler=sampler, steps=steps, seed=seed, batch_size=batch_size, output_type="np", progress=False, **kw)
 
 def generate_triplets(pipe, # segmentation pipeline (semantic edits) or change pipeline (joint)
