@@ -377,8 +377,13 @@ def register(spec: DatasetSpec) -> DatasetSpec:
     return spec
 
 def get_spec(name: str) -> DatasetSpec:
-    "The registered dataset `name`, or a `ValueError` listing the known names and close matches."
+    "The registered dataset `name` (`name:scene` names one scene of a multi-scene dataset), or a `ValueError` listing the known names and close matches."
     if name in REGISTRY: return REGISTRY[name]
+    base, sep, scene = str(name).partition(":")
+    if sep and base in REGISTRY:
+        if REGISTRY[base].scenes is None: raise ValueError(f"dataset {base!r} has a single scene; drop ':{scene}'")
+        return REGISTRY[base]
+
     close = difflib.get_close_matches(str(name), list(REGISTRY), n=3)
     hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
     raise ValueError(f"unknown dataset {name!r}.{hint} Known datasets: {', '.join(sorted(REGISTRY))}")
@@ -423,7 +428,12 @@ def load(name: str, # a registered dataset
     if str(name).endswith(".nc") or os.sep in str(name) or Path(str(name)).is_dir():
         return load_synthetic(name)
     spec = get_spec(name)
+    if ":" in str(name):  # 'oscd:paris' is load('oscd', scene='paris')
+        name, sc = str(name).split(":", 1)
+        if scene is not None and scene != sc: raise ValueError(f"load: scene {scene!r} given twice, as {scene!r} and in {name}:{sc}")
+        scene = sc
     paths = locate(name, root, download) if spec.files else {}
+
     r = Path(root) if root is not None else data_root()
     if spec.scenes is not None:
         names = spec.scenes(r, paths)
@@ -878,14 +888,17 @@ class SceneTiles(torch.utils.data.Dataset):
                  length: int = 1000, # samples per epoch
                  augment: bool = True, # random flips and rot90
                  seed: int = 0, # sample i depends only on (seed, i)
+                 jitter: float = 0.0, # per crop and image array: gain 1 + N(0, jitter), offset N(0, jitter) (standardised)
                 ):
         y0, y1, x0, x1 = box
         if tile < 1: raise ValueError(f"SceneTiles: tile must be >= 1, got {tile}")
+        if not jitter >= 0: raise ValueError(f"SceneTiles: jitter must be >= 0, got {jitter}")
         if y1 - y0 < tile or x1 - x0 < tile:
             raise ValueError(f"SceneTiles: region {y1 - y0} x {x1 - x0} px is smaller than the {tile} px tile; use a smaller tile")
         shapes = {k: np.shape(v)[-2:] for k, v in arrays.items()}
         if len(set(shapes.values())) != 1: raise ValueError(f"SceneTiles: arrays are on different grids: {shapes}")
         self.arrays, self.box, self.tile, self.length, self.augment, self.seed = arrays, box, tile, length, augment, seed
+        self.jitter = jitter
 
     def __len__(self): return self.length
 
@@ -900,7 +913,11 @@ class SceneTiles(torch.utils.data.Dataset):
             c = a[..., y:y + t, x:x + t]
             c = np.rot90(c, k, axes=(-2, -1))
             if flip: c = c[..., ::-1]
+            if self.jitter and name.startswith("image"):  # an illumination-like change of the whole crop
+                g, o = rng.normal(0, self.jitter, 2)
+                c = (c * (1 + g) + o).astype(c.dtype)
             out[name] = torch.from_numpy(np.ascontiguousarray(c))
+
         return out
 
 def grid_tiles(box: tuple, # (y0, y1, x0, x1)

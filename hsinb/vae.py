@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['VAE_PARTS', 'ResBlock', 'SpectralAutoencoderKL', 'make_autoencoder', 'BlockMaskAutoencoder', 'TwoStreamVAE',
            'spectral_angle', 'dice_loss', 'vae_loss', 'pad_to', 'reconstruct', 'image_metrics', 'confusion', 'miou',
-           'mask_metrics', 'latent_stats', 'save_vae', 'load_vae', 'scene_views', 'scene_band_stats', 'scene_classes',
-           'views_batch', 'crop', 'evaluate_views', 'save_standin_vae', 'params_hash', 'stage_dirs', 'publish',
-           'require_stage']
+           'mask_metrics', 'boundary_band', 'fidelity_table', 'fidelity_markdown', 'latent_stats', 'save_vae',
+           'load_vae', 'scene_views', 'scene_band_stats', 'scene_classes', 'views_batch', 'crop', 'evaluate_views',
+           'save_standin_vae', 'params_hash', 'stage_dirs', 'publish', 'require_stage']
 
 # %% ../nbs/02_train_vae.ipynb #c003
 import os, json, math, time, shutil, tempfile, warnings
@@ -45,9 +45,18 @@ class SpectralAutoencoderKL(ModelMixin, ConfigMixin):
                  block_out_channels: tuple = (32, 64, 64), # widths per resolution; len-1 halvings
                  layers_per_block: int = 1, # residual blocks per resolution
                  spectral_stem: int = 0, # >0: a 1x1 band-mixing layer of this width before the spatial stem
+                 spectral_basis: int = 0, # >0: encode/decode in this many principal components (`fit_spectral_basis`)
                 ):
         super().__init__()
         w = list(block_out_channels); L = layers_per_block
+        if spectral_basis > in_channels: raise ValueError(f"SpectralAutoencoderKL: spectral_basis {spectral_basis} > {in_channels} input channels")
+        k = spectral_basis or in_channels
+        # a fixed linear spectral subspace (identity until fitted); buffers, so they travel with the weights
+        # (none without a basis: weights saved before the option existed load unchanged)
+        self.register_buffer("basis", torch.eye(in_channels)[:k].clone() if spectral_basis else None)
+        self.register_buffer("basis_mean", torch.zeros(in_channels) if spectral_basis else None)
+
+        in_channels = out_channels = k
         enc = [torch.nn.Conv2d(in_channels, spectral_stem, 1), torch.nn.SiLU(), torch.nn.Conv2d(spectral_stem, w[0], 3, padding=1)] \
               if spectral_stem else [torch.nn.Conv2d(in_channels, w[0], 3, padding=1)]
         for i, c in enumerate(w):
@@ -63,12 +72,37 @@ class SpectralAutoencoderKL(ModelMixin, ConfigMixin):
         dec += [torch.nn.SiLU(), torch.nn.Conv2d(w[0], out_channels, 3, padding=1)]
         self.decoder = torch.nn.Sequential(*dec)
 
+    @torch.no_grad()
+    def fit_spectral_basis(self, pixels: torch.Tensor, # (N, C) training spectra, standardised
+                          ) -> torch.Tensor: # the fraction of variance the basis keeps
+        "Set the basis to the leading principal components of the training spectra (scaled to unit mean variance)."
+        k = self.config.spectral_basis
+        if not k: raise ValueError("SpectralAutoencoderKL: built without a spectral basis (spectral_basis=0)")
+        x = pixels.double(); mean = x.mean(0)
+        _, s, vt = torch.linalg.svd(x - mean, full_matrices=False)
+        var = s ** 2 / max(len(x) - 1, 1)
+        scale = var[:k].mean().sqrt().clamp_min(1e-8)  # one scale: keeps the components' relative sizes
+        self.basis.copy_((vt[:k] / scale).to(self.basis))
+        self.basis_mean.copy_(mean.to(self.basis_mean))
+        return var[:k].sum() / var.sum()
+
+    def to_basis(self, x):
+        "Spectra (B, C, H, W) -> basis coefficients (B, k, H, W) (identity without a basis)."
+        if not self.config.spectral_basis: return x
+        return torch.einsum("kc,bchw->bkhw", self.basis, x - self.basis_mean[:, None, None])
+
+    def from_basis(self, c):
+        "Basis coefficients -> spectra (the least-squares inverse of `to_basis`)."
+        if not self.config.spectral_basis: return c
+        g = self.basis @ self.basis.T  # (k, k): diagonal scale**-2 for an orthogonal basis
+        return torch.einsum("kc,bkhw->bchw", torch.linalg.solve(g, self.basis), c) + self.basis_mean[:, None, None]
+
     def encode(self, x, return_dict: bool = True):
-        post = DiagonalGaussianDistribution(self.encoder(x))
+        post = DiagonalGaussianDistribution(self.encoder(self.to_basis(x)))
         return AutoencoderKLOutput(latent_dist=post) if return_dict else (post,)
 
     def decode(self, z, return_dict: bool = True):
-        out = self.decoder(z)
+        out = self.from_basis(self.decoder(z))
         return DecoderOutput(sample=out) if return_dict else (out,)
 
     def forward(self, x, sample_posterior: bool = False, generator=None):
@@ -80,11 +114,13 @@ def make_autoencoder(in_channels: int, # bands (image stream) or K+1 (mask strea
                      widths=(32, 64, 64), # channels per resolution; len(widths)-1 halvings (3 -> 4x)
                      layers_per_block: int = 1, # residual blocks per resolution
                      spectral_stem: int = 0, # width of a 1x1 band-mixing stem (0: none)
+                     spectral_basis: int = 0, # principal components the stream works in (0: the bands themselves)
                     ) -> SpectralAutoencoderKL:
     "A KL autoencoder stream for any number of input channels."
     return SpectralAutoencoderKL(in_channels=in_channels, out_channels=in_channels, latent_channels=latent_channels,
                                  block_out_channels=tuple(int(x) for x in widths), layers_per_block=layers_per_block,
-                                 spectral_stem=spectral_stem)
+                                 spectral_stem=spectral_stem, spectral_basis=min(int(spectral_basis), in_channels))
+
 
 # %% ../nbs/02_train_vae.ipynb #c009
 class BlockMaskAutoencoder(ModelMixin, ConfigMixin):
@@ -120,11 +156,11 @@ class TwoStreamVAE(torch.nn.Module):
     "An image KL autoencoder and a mask KL autoencoder with latents on the same grid."
     def __init__(self, n_bands: int, n_classes: int, image_latent: int = 16, mask_latent: int = 12,
                  widths=(32, 64, 64), mask_hidden: int = 256, layers_per_block: int = 1, spectral_stem: int = 64,
-                 mask_lr_scale: float = 2.0):
+                 mask_lr_scale: float = 2.0, spectral_basis: int = 0):
         super().__init__()
         self.n_bands, self.n_classes, self.mask_lr_scale = n_bands, n_classes, mask_lr_scale
         self.downsample = 2 ** (len(widths) - 1)
-        self.image_vae = make_autoencoder(n_bands, image_latent, widths, layers_per_block, spectral_stem)
+        self.image_vae = make_autoencoder(n_bands, image_latent, widths, layers_per_block, spectral_stem, spectral_basis)
         self.mask_vae = BlockMaskAutoencoder(in_channels=n_classes + 1, out_channels=n_classes + 1, latent_channels=mask_latent,
                                              factor=self.downsample, hidden=mask_hidden)
 
@@ -133,7 +169,8 @@ class TwoStreamVAE(torch.nn.Module):
         iv, mv = self.image_vae.config, self.mask_vae.config
         return {"n_bands": self.n_bands, "n_classes": self.n_classes, "image_latent": iv.latent_channels,
                 "mask_latent": mv.latent_channels, "widths": list(iv.block_out_channels), "mask_hidden": mv.hidden,
-                "layers_per_block": iv.layers_per_block, "spectral_stem": iv.spectral_stem}
+                "layers_per_block": iv.layers_per_block, "spectral_stem": iv.spectral_stem, "spectral_basis": iv.spectral_basis}
+
 
     def check_inputs(self, image=None, mask=None):
         "Refuse tensors with the wrong band or class count, or a size the downsampling cannot handle."
@@ -194,6 +231,8 @@ def vae_loss(vae: TwoStreamVAE, # the model
              dice_weight: float = 1.0, # weight of the Dice term
              sam_offset: float = 3.0, # the angle is taken on (x + offset): standardised spectra cross zero
              permute_classes: bool = True, # relabel each tile's classes at random for the mask stream (class-agnostic code)
+             band_mean: torch.Tensor | None = None, # (C,) band means: with `band_std`, the angle is taken in sensor units
+             band_std: torch.Tensor | None = None, # (C,) band standard deviations (the statistics `x` was standardised with)
             ) -> tuple[torch.Tensor, dict]: # (loss, parts)
     "Two-stream VAE loss: L1 + SAM + KL (image) and CE + Dice + KL (mask)."
     x, m = batch.get("image"), batch["mask"]  # no image: train the mask stream alone
@@ -202,7 +241,11 @@ def vae_loss(vae: TwoStreamVAE, # the model
         pi = vae.image_vae.encode(x).latent_dist
         rec = vae.image_vae.decode(pi.sample()).sample
         l1 = (rec - x).abs().mean()
-        sam = spectral_angle(rec.float() + sam_offset, x.float() + sam_offset).mean()
+        if band_std is not None:  # the angle users measure: on the spectra in the sensor's units
+            to_sensor = lambda t: t.float() * band_std.view(1, -1, 1, 1) + band_mean.view(1, -1, 1, 1)
+            sam = spectral_angle(to_sensor(rec), to_sensor(x)).mean()
+        else: sam = spectral_angle(rec.float() + sam_offset, x.float() + sam_offset).mean()
+
         kl_i = pi.kl().mean() / pi.mean[0].numel()
     else: l1 = sam = kl_i = torch.zeros((), device=m.device)
     if permute_classes:  # one random relabelling per tile; IGNORE stays IGNORE
@@ -276,6 +319,53 @@ def mask_metrics(true: np.ndarray, pred: np.ndarray, k: int) -> dict:
         out["mask_miou_labelled"] = float((inter[union > 0] / union[union > 0]).mean())
     return out
 
+# %% ../nbs/02_train_vae.ipynb #c018c
+from scipy import ndimage
+
+def boundary_band(mask: np.ndarray, # (y, x) labels, IGNORE included
+                  width: int = 2, # distance to a boundary (px)
+                 ) -> np.ndarray: # (y, x) bool
+    "Pixels within `width` px (chessboard distance) of a pixel with another label: the scene's finest structures."
+    if width < 1: raise ValueError(f"boundary_band: width must be >= 1, got {width}")
+    size = 2 * width + 1
+    return ndimage.maximum_filter(mask, size, mode="nearest") != ndimage.minimum_filter(mask, size, mode="nearest")
+
+def fidelity_table(real: np.ndarray, # (C, y, x) real spectra, sensor units
+                   fake: np.ndarray, # (C, y, x) reconstruction, same units
+                   true_mask: np.ndarray, # (y, x) labels, IGNORE where unlabelled
+                   pred_mask: np.ndarray, # (y, x) decoded labels
+                   class_names: list, # names of the K classes
+                   width: int = 2, # boundary band width (px)
+                  ) -> list[dict]: # rows: each class, 'boundary', 'interior', 'all'
+    "Image fidelity (PSNR against the whole region's range, SAM) and mask IoU per class and near class boundaries."
+    k = len(class_names)
+    rng = float(real.max() - real.min())
+    err2 = ((real.astype(np.float64) - fake) ** 2).mean(0)
+    cos = (real * fake).sum(0) / np.maximum(np.linalg.norm(real, axis=0) * np.linalg.norm(fake, axis=0), 1e-30)
+    sam = np.degrees(np.arccos(np.clip(cos, -1, 1)))
+    t, p = np.where(true_mask == IGNORE, k, true_mask), np.where(pred_mask == IGNORE, k, pred_mask)
+    band = boundary_band(true_mask, width)
+    def psnr(where):
+        mse = err2[where].mean() if where.any() else float("nan")
+        return float("inf") if mse == 0 else float(20 * np.log10(rng / np.sqrt(mse)))
+    def row(name, where, iou=None):
+        n = int(where.sum())
+        r = {"region": name, "pixels": n, "psnr_db": psnr(where), "sam_deg": float(sam[where].mean()) if n else float("nan")}
+
+        r["mask_iou" if iou is not None else "mask_miou"] = iou if iou is not None else (miou(confusion(t[where], p[where], k + 1)) if n else float("nan"))
+        return r
+    rows = []
+    for c in range(k):
+        inter, union = ((t == c) & (p == c)).sum(), ((t == c) | (p == c)).sum()
+        if (t == c).any(): rows.append(row(class_names[c], t == c, float(inter / union)))
+    return rows + [row(f"boundary (<= {width} px)", band), row("interior", ~band), row("all", np.ones_like(band))]
+
+def fidelity_markdown(rows: list[dict]) -> str:
+    "A fidelity table as markdown."
+    out = ["| region | pixels | PSNR (dB) | SAM (deg) | mask IoU / mIoU |", "|---|---|---|---|---|"]
+    for r in rows: out.append(f"| {r['region']} | {r['pixels']} | {r['psnr_db']:.2f} | {r['sam_deg']:.2f} | {r.get('mask_iou', r.get('mask_miou')):.3f} |")
+    return "\n".join(out)
+
 # %% ../nbs/02_train_vae.ipynb #c020
 @torch.no_grad()
 def latent_stats(vae: TwoStreamVAE, image: np.ndarray, # (C, y, x) standardised region
@@ -315,7 +405,8 @@ def load_vae(folder: str | Path, device="cpu") -> tuple[TwoStreamVAE, xr.Dataset
     if missing: raise FileNotFoundError(f"VAE folder {folder}: missing {missing}")
     meta = json.loads((folder / "hsinb_vae.json").read_text())
     vae = TwoStreamVAE(meta["n_bands"], meta["n_classes"], meta["image_latent"], meta["mask_latent"], tuple(meta["widths"]),
-                       meta["mask_hidden"], meta["layers_per_block"], meta["spectral_stem"])
+                       meta["mask_hidden"], meta["layers_per_block"], meta["spectral_stem"],
+                       spectral_basis=meta.get("spectral_basis", 0))
     for part in ("image_vae", "mask_vae"):
         getattr(vae, part).load_state_dict(read_weights(folder / part / "diffusion_pytorch_model.safetensors"))
     stats = xr.load_dataset(folder / "band_stats.nc")
