@@ -117,7 +117,6 @@ def write_summary(dataset: str, root: Path | None = None) -> Path:
         lines += [f"## {stage}", "", f"Executed notebook: [{nbname}.ipynb]({nbname}.ipynb)", "", "| metric | value |", "|---|---|"]
         lines += [f"| {k} | {v:.4g} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in m.items() if not isinstance(v, (list, dict))]
         lines += [x for t in sorted(mf.parent.glob("*.md")) if t.name != "results.md" for x in ("", t.read_text().strip())]  # a stage's own tables
-
         lines += [""] + [f"![{p.stem}]({p.name})" for p in sorted(report.glob(f"{stage}_*.png"))] + [""]
     (report / "summary.json").write_text(json.dumps(allm, indent=1, default=float))  # every metric, rows and tables included
     (report / "summary.md").write_text("\n".join(lines))

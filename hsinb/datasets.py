@@ -383,7 +383,6 @@ def get_spec(name: str) -> DatasetSpec:
     if sep and base in REGISTRY:
         if REGISTRY[base].scenes is None: raise ValueError(f"dataset {base!r} has a single scene; drop ':{scene}'")
         return REGISTRY[base]
-
     close = difflib.get_close_matches(str(name), list(REGISTRY), n=3)
     hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
     raise ValueError(f"unknown dataset {name!r}.{hint} Known datasets: {', '.join(sorted(REGISTRY))}")
@@ -433,7 +432,6 @@ def load(name: str, # a registered dataset
         if scene is not None and scene != sc: raise ValueError(f"load: scene {scene!r} given twice, as {scene!r} and in {name}:{sc}")
         scene = sc
     paths = locate(name, root, download) if spec.files else {}
-
     r = Path(root) if root is not None else data_root()
     if spec.scenes is not None:
         names = spec.scenes(r, paths)
@@ -917,7 +915,6 @@ class SceneTiles(torch.utils.data.Dataset):
                 g, o = rng.normal(0, self.jitter, 2)
                 c = (c * (1 + g) + o).astype(c.dtype)
             out[name] = torch.from_numpy(np.ascontiguousarray(c))
-
         return out
 
 def grid_tiles(box: tuple, # (y0, y1, x0, x1)

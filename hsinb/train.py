@@ -39,7 +39,6 @@ class TrainConfig:
     def __post_init__(self):
         if not isinstance(self.select, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.lstrip("-") for k, v in self.select.items()):
             raise ValueError(f"TrainConfig.select must map module prefixes to metric names, got {self.select!r}")
-
         for k in ("steps", "batch_size"):
             if getattr(self, k) < 1: raise ValueError(f"TrainConfig.{k} must be >= 1, got {getattr(self, k)}")
         if not self.lr > 0: raise ValueError(f"TrainConfig.lr must be > 0, got {self.lr}")
@@ -96,7 +95,6 @@ def save_checkpoint(ckpt_dir: str | Path, # folder of this run's checkpoints
             meta["ema"] = {"optimization_step": int(ema.optimization_step), "decay": ema.decay}
         if tensors: save_file({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, tmp / "best.safetensors")
         (tmp / "state.json").write_text(json.dumps(meta))
-
         if final.exists(): shutil.rmtree(final)
         os.replace(tmp, final)
     finally:
@@ -248,7 +246,6 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
     if ema is not None: ema.copy_to(raw.parameters())
     if end == cfg.steps and best_w: raw.load_state_dict({**raw.state_dict(), **{n: t.to(acc.device) for n, t in best_w.items()}})
     info = {"history": history, "val": vals, "steps_done": end, "finished": end == cfg.steps, "selected": best,
-
             "train_seconds": elapsed, "samples_per_s": end * cfg.batch_size * world / elapsed if elapsed > 0 else float("nan"),
             "peak_mem_mb": peak_memory_mb(acc.device), "device": str(acc.device), "processes": world,
             "mixed_precision": acc.mixed_precision}

@@ -245,7 +245,6 @@ def vae_loss(vae: TwoStreamVAE, # the model
             to_sensor = lambda t: t.float() * band_std.view(1, -1, 1, 1) + band_mean.view(1, -1, 1, 1)
             sam = spectral_angle(to_sensor(rec), to_sensor(x)).mean()
         else: sam = spectral_angle(rec.float() + sam_offset, x.float() + sam_offset).mean()
-
         kl_i = pi.kl().mean() / pi.mean[0].numel()
     else: l1 = sam = kl_i = torch.zeros((), device=m.device)
     if permute_classes:  # one random relabelling per tile; IGNORE stays IGNORE
