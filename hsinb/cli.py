@@ -116,7 +116,8 @@ def write_summary(dataset: str, root: Path | None = None) -> Path:
         m = json.loads(mf.read_text()); allm[stage] = m
         lines += [f"## {stage}", "", f"Executed notebook: [{nbname}.ipynb]({nbname}.ipynb)", "", "| metric | value |", "|---|---|"]
         lines += [f"| {k} | {v:.4g} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in m.items() if not isinstance(v, (list, dict))]
-        lines += [x for t in sorted(mf.parent.glob("*.md")) if t.name != "results.md" for x in ("", t.read_text().strip())]  # a stage's own tables
+        for table in sorted(mf.parent.glob("*.md")):  # a stage's own tables (evaluate's results.md heads the page)
+            if table.name != "results.md": lines += ["", table.read_text().strip()]
         lines += [""] + [f"![{p.stem}]({p.name})" for p in sorted(report.glob(f"{stage}_*.png"))] + [""]
     (report / "summary.json").write_text(json.dumps(allm, indent=1, default=float))  # every metric, rows and tables included
     (report / "summary.md").write_text("\n".join(lines))

@@ -9,9 +9,9 @@ __all__ = ['SALINAS_DROP', 'INDIAN_PINES_DROP', 'S2_BANDS', 'DEMO_CLASSES', 'DEM
            'sha256sum', 'fetch_file', 'read_mat', 'pick_var', 'read_envi', 'envi_wavelengths', 'read_tif',
            'read_bitmap', 'read_envi_roi_ascii', 'aviris_wavelengths', 'demo_spectra', 'atmosphere', 'demo_layout',
            'render_demo', 'demo_scene', 'demo_change', 'demo_cd_scene', 'FileSpec', 'DatasetSpec', 'register',
-           'get_spec', 'locate', 'verify', 'load', 'scene_names', 'check_synthetic', 'load_synthetic', 'remap_labels',
-           'gic_gt_mask', 'gic_scene', 'load_mask', 'resample_to', 'read_s2_bands', 'make_splits', 'region_box',
-           'low_label_mask', 'SceneTiles', 'grid_tiles', 'seg_arrays', 'cd_arrays']
+           'split_name', 'get_spec', 'locate', 'verify', 'load', 'scene_names', 'check_synthetic', 'load_synthetic',
+           'remap_labels', 'gic_gt_mask', 'gic_scene', 'load_mask', 'resample_to', 'read_s2_bands', 'make_splits',
+           'region_box', 'low_label_mask', 'SceneTiles', 'grid_tiles', 'seg_arrays', 'cd_arrays']
 
 # %% ../nbs/01_datasets.ipynb #c003
 import os, re, hashlib, difflib, shutil, urllib.request, urllib.error, http.client, warnings
@@ -376,12 +376,19 @@ def register(spec: DatasetSpec) -> DatasetSpec:
     REGISTRY[spec.name] = spec
     return spec
 
-def get_spec(name: str) -> DatasetSpec:
-    "The registered dataset `name` (`name:scene` names one scene of a multi-scene dataset), or a `ValueError` listing the known names and close matches."
-    if name in REGISTRY: return REGISTRY[name]
+def split_name(name: str) -> tuple[str, str | None]:
+    "'oscd:paris' -> ('oscd', 'paris'), and a name without a scene -> (name, None)."
+
     base, sep, scene = str(name).partition(":")
-    if sep and base in REGISTRY:
-        if REGISTRY[base].scenes is None: raise ValueError(f"dataset {base!r} has a single scene; drop ':{scene}'")
+    return (base, scene) if sep else (str(name), None)
+
+def get_spec(name: str) -> DatasetSpec:
+    "The registered dataset `name` (`name:scene` picks one scene), or a `ValueError` naming the known datasets."
+    if name in REGISTRY: return REGISTRY[name]
+    base, scene = split_name(name)
+    if scene is not None and base in REGISTRY:
+        if REGISTRY[base].scenes is None:
+            raise ValueError(f"dataset {base!r} has a single scene; drop ':{scene}'")
         return REGISTRY[base]
     close = difflib.get_close_matches(str(name), list(REGISTRY), n=3)
     hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
@@ -427,10 +434,10 @@ def load(name: str, # a registered dataset
     if str(name).endswith(".nc") or os.sep in str(name) or Path(str(name)).is_dir():
         return load_synthetic(name)
     spec = get_spec(name)
-    if ":" in str(name):  # 'oscd:paris' is load('oscd', scene='paris')
-        name, sc = str(name).split(":", 1)
-        if scene is not None and scene != sc: raise ValueError(f"load: scene {scene!r} given twice, as {scene!r} and in {name}:{sc}")
-        scene = sc
+    name, sc = split_name(name)  # 'oscd:paris' is load('oscd', scene='paris')
+    if sc is not None and scene not in (None, sc):
+        raise ValueError(f"load: two scenes given, {scene!r} and {name}:{sc}")
+    scene = sc if sc is not None else scene
     paths = locate(name, root, download) if spec.files else {}
     r = Path(root) if root is not None else data_root()
     if spec.scenes is not None:
@@ -886,7 +893,7 @@ class SceneTiles(torch.utils.data.Dataset):
                  length: int = 1000, # samples per epoch
                  augment: bool = True, # random flips and rot90
                  seed: int = 0, # sample i depends only on (seed, i)
-                 jitter: float = 0.0, # per crop and image array: gain 1 + N(0, jitter), offset N(0, jitter) (standardised)
+                 jitter: float = 0.0, # per crop and image: gain 1 + N(0, jitter), offset N(0, jitter)
                 ):
         y0, y1, x0, x1 = box
         if tile < 1: raise ValueError(f"SceneTiles: tile must be >= 1, got {tile}")

@@ -34,11 +34,13 @@ class TrainConfig:
     mixed_precision: str = "auto"  # 'auto' (bf16 on GPU, none on CPU), 'no', 'bf16'
     channels_last: bool = True  # channels_last memory format on GPU
     log_every: int = 10  # history/progress-bar update period (steps)
-    select: dict = field(default_factory=dict)  # keep the best validated weights: {module prefix ('' = all): metric, '-metric' if lower is better}
+    # keep the best validated weights: {state-dict prefix ('' = all): metric, '-metric' if lower is better}
+    select: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        if not isinstance(self.select, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.lstrip("-") for k, v in self.select.items()):
-            raise ValueError(f"TrainConfig.select must map module prefixes to metric names, got {self.select!r}")
+        ok = isinstance(self.select, dict) and all(isinstance(k, str) and isinstance(v, str) and v.lstrip("-")
+                                                   for k, v in self.select.items())
+        if not ok: raise ValueError(f"TrainConfig.select must map module prefixes to metric names, got {self.select!r}")
         for k in ("steps", "batch_size"):
             if getattr(self, k) < 1: raise ValueError(f"TrainConfig.{k} must be >= 1, got {getattr(self, k)}")
         if not self.lr > 0: raise ValueError(f"TrainConfig.lr must be > 0, got {self.lr}")
@@ -78,7 +80,7 @@ def save_checkpoint(ckpt_dir: str | Path, # folder of this run's checkpoints
                     optimizer=None, scheduler=None, ema=None, # optional states
                     extra: dict | None = None, # JSON-able extras (history, config)
                     keep: int = 2, # checkpoints to keep
-                    tensors: dict | None = None, # named tensors to keep with it (e.g. the best weights), as best.safetensors
+                    tensors: dict | None = None, # named tensors kept with it as best.safetensors (the best weights)
                    ) -> Path: # the checkpoint folder
     "Write a checkpoint atomically, then point `latest.json` at it."
     ckpt_dir = Path(ckpt_dir); ckpt_dir.mkdir(parents=True, exist_ok=True)
@@ -185,7 +187,8 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
     model = model.to(acc.device)
     ema = EMAModel(model.parameters(), decay=cfg.ema_decay) if cfg.ema_decay > 0 else None
     start, history, vals, spent = 0, [], [], 0.0
-    best, best_w = {}, {}  # per selected prefix: {'metric', 'step', 'value'}; the weights of those steps
+    best = {}  # per selected prefix: {'metric', 'step', 'value'}
+    best_w = {}  # the weights of those steps, by state-dict name
     last = latest_checkpoint(ckpt_dir) if resume else None
     if last is not None:
         meta = load_checkpoint(last, model, opt, sched, ema)
@@ -200,9 +203,10 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
 
     def checkpoint(step):
         if acc.is_main_process:
-            save_checkpoint(ckpt_dir, step, raw, opt, sched, ema, keep=cfg.keep_ckpts, tensors=best_w,
-                            extra={"history": history, "val": vals, "config": asdict(cfg), "train_seconds": spent + time.time() - t0,
-                                   "best": best})
+            extra = {"history": history, "val": vals, "config": asdict(cfg), "best": best,
+                     "train_seconds": spent + time.time() - t0}
+
+            save_checkpoint(ckpt_dir, step, raw, opt, sched, ema, keep=cfg.keep_ckpts, tensors=best_w, extra=extra)
         acc.wait_for_everyone()
 
     def validate(step):
@@ -215,7 +219,8 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
             if key not in v: raise ValueError(f"train: TrainConfig.select wants {key!r}, val_fn returned {sorted(v)}")
             if prefix not in best or sign * v[key] > sign * best[prefix]["value"]:
                 best[prefix] = {"metric": metric, "step": step, "value": float(v[key])}
-                best_w.update({n: t.detach().cpu().clone() for n, t in raw.state_dict().items() if n.startswith(prefix)})
+                kept = {n: t.detach().cpu().clone() for n, t in raw.state_dict().items() if n.startswith(prefix)}
+                best_w.update(kept)
         raw.train()
         if ema is not None: ema.restore(raw.parameters())
         vals.append(v)
@@ -244,7 +249,8 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
     elapsed = spent + time.time() - t0  # over every session of this run, so a resumed run reports its whole cost
     if end == cfg.steps and (not vals or vals[-1]["step"] != cfg.steps): validate(cfg.steps)
     if ema is not None: ema.copy_to(raw.parameters())
-    if end == cfg.steps and best_w: raw.load_state_dict({**raw.state_dict(), **{n: t.to(acc.device) for n, t in best_w.items()}})
+    if end == cfg.steps and best_w:  # the selected weights replace the last step's
+        raw.load_state_dict({**raw.state_dict(), **{n: t.to(acc.device) for n, t in best_w.items()}})
     info = {"history": history, "val": vals, "steps_done": end, "finished": end == cfg.steps, "selected": best,
             "train_seconds": elapsed, "samples_per_s": end * cfg.batch_size * world / elapsed if elapsed > 0 else float("nan"),
             "peak_mem_mb": peak_memory_mb(acc.device), "device": str(acc.device), "processes": world,

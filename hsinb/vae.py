@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['VAE_PARTS', 'ResBlock', 'SpectralAutoencoderKL', 'make_autoencoder', 'BlockMaskAutoencoder', 'TwoStreamVAE',
-           'spectral_angle', 'dice_loss', 'vae_loss', 'pad_to', 'reconstruct', 'image_metrics', 'confusion', 'miou',
-           'mask_metrics', 'boundary_band', 'fidelity_table', 'fidelity_markdown', 'latent_stats', 'save_vae',
+           'spectral_angle', 'dice_loss', 'vae_loss', 'pad_to', 'reconstruct', 'sam_map', 'image_metrics', 'confusion',
+           'miou', 'mask_metrics', 'boundary_band', 'fidelity_table', 'fidelity_markdown', 'latent_stats', 'save_vae',
            'load_vae', 'scene_views', 'scene_band_stats', 'scene_classes', 'views_batch', 'crop', 'evaluate_views',
            'save_standin_vae', 'params_hash', 'stage_dirs', 'publish', 'require_stage']
 
@@ -49,10 +49,11 @@ class SpectralAutoencoderKL(ModelMixin, ConfigMixin):
                 ):
         super().__init__()
         w = list(block_out_channels); L = layers_per_block
-        if spectral_basis > in_channels: raise ValueError(f"SpectralAutoencoderKL: spectral_basis {spectral_basis} > {in_channels} input channels")
+        if spectral_basis > in_channels:
+            raise ValueError(f"SpectralAutoencoderKL: spectral_basis {spectral_basis} > {in_channels} input channels")
         k = spectral_basis or in_channels
-        # a fixed linear spectral subspace (identity until fitted); buffers, so they travel with the weights
-        # (none without a basis: weights saved before the option existed load unchanged)
+        # a fixed linear spectral subspace (identity until fitted), kept in buffers so it travels with the weights;
+        # none without a basis, so weights saved before the option existed load unchanged
         self.register_buffer("basis", torch.eye(in_channels)[:k].clone() if spectral_basis else None)
         self.register_buffer("basis_mean", torch.zeros(in_channels) if spectral_basis else None)
 
@@ -78,7 +79,8 @@ class SpectralAutoencoderKL(ModelMixin, ConfigMixin):
         "Set the basis to the leading principal components of the training spectra (scaled to unit mean variance)."
         k = self.config.spectral_basis
         if not k: raise ValueError("SpectralAutoencoderKL: built without a spectral basis (spectral_basis=0)")
-        x = pixels.double(); mean = x.mean(0)
+        x = pixels.double()
+        mean = x.mean(0)
         _, s, vt = torch.linalg.svd(x - mean, full_matrices=False)
         var = s ** 2 / max(len(x) - 1, 1)
         scale = var[:k].mean().sqrt().clamp_min(1e-8)  # one scale: keeps the components' relative sizes
@@ -121,7 +123,6 @@ def make_autoencoder(in_channels: int, # bands (image stream) or K+1 (mask strea
                                  block_out_channels=tuple(int(x) for x in widths), layers_per_block=layers_per_block,
                                  spectral_stem=spectral_stem, spectral_basis=min(int(spectral_basis), in_channels))
 
-
 # %% ../nbs/02_train_vae.ipynb #c009
 class BlockMaskAutoencoder(ModelMixin, ConfigMixin):
     "A KL autoencoder for one-hot masks: space-to-depth blocks mixed with their neighbours."
@@ -160,7 +161,8 @@ class TwoStreamVAE(torch.nn.Module):
         super().__init__()
         self.n_bands, self.n_classes, self.mask_lr_scale = n_bands, n_classes, mask_lr_scale
         self.downsample = 2 ** (len(widths) - 1)
-        self.image_vae = make_autoencoder(n_bands, image_latent, widths, layers_per_block, spectral_stem, spectral_basis)
+        self.image_vae = make_autoencoder(n_bands, image_latent, widths, layers_per_block, spectral_stem,
+                                          spectral_basis)
         self.mask_vae = BlockMaskAutoencoder(in_channels=n_classes + 1, out_channels=n_classes + 1, latent_channels=mask_latent,
                                              factor=self.downsample, hidden=mask_hidden)
 
@@ -169,8 +171,8 @@ class TwoStreamVAE(torch.nn.Module):
         iv, mv = self.image_vae.config, self.mask_vae.config
         return {"n_bands": self.n_bands, "n_classes": self.n_classes, "image_latent": iv.latent_channels,
                 "mask_latent": mv.latent_channels, "widths": list(iv.block_out_channels), "mask_hidden": mv.hidden,
-                "layers_per_block": iv.layers_per_block, "spectral_stem": iv.spectral_stem, "spectral_basis": iv.spectral_basis}
-
+                "layers_per_block": iv.layers_per_block, "spectral_stem": iv.spectral_stem,
+                "spectral_basis": iv.spectral_basis}
 
     def check_inputs(self, image=None, mask=None):
         "Refuse tensors with the wrong band or class count, or a size the downsampling cannot handle."
@@ -231,8 +233,8 @@ def vae_loss(vae: TwoStreamVAE, # the model
              dice_weight: float = 1.0, # weight of the Dice term
              sam_offset: float = 3.0, # the angle is taken on (x + offset): standardised spectra cross zero
              permute_classes: bool = True, # relabel each tile's classes at random for the mask stream (class-agnostic code)
-             band_mean: torch.Tensor | None = None, # (C,) band means: with `band_std`, the angle is taken in sensor units
-             band_std: torch.Tensor | None = None, # (C,) band standard deviations (the statistics `x` was standardised with)
+             band_mean: torch.Tensor | None = None, # (C,) band means: with `band_std`, SAM in sensor units
+             band_std: torch.Tensor | None = None, # (C,) band standard deviations `x` was standardised with
             ) -> tuple[torch.Tensor, dict]: # (loss, parts)
     "Two-stream VAE loss: L1 + SAM + KL (image) and CE + Dice + KL (mask)."
     x, m = batch.get("image"), batch["mask"]  # no image: train the mask stream alone
@@ -288,13 +290,17 @@ def reconstruct(vae: TwoStreamVAE, # trained model
     lab = vae.labels(vae.decode_mask_logits(vae.encode(mask=mp)))[..., :h, :w][0].cpu().numpy()
     return rec, lab
 
+def sam_map(real: np.ndarray, fake: np.ndarray) -> np.ndarray:
+    "Per-pixel spectral angle (degrees) between two (C, H, W) arrays."
+    cos = (real * fake).sum(0) / np.maximum(np.linalg.norm(real, axis=0) * np.linalg.norm(fake, axis=0), 1e-30)
+    return np.degrees(np.arccos(np.clip(cos, -1, 1)))
+
 def image_metrics(real: np.ndarray, fake: np.ndarray) -> dict:
     "PSNR (dB), RMSE and mean SAM (degrees) of (C, H, W) arrays in the sensor's units."
     real, fake = real.astype(np.float64), fake.astype(np.float64)
     rmse = float(np.sqrt(np.mean((real - fake) ** 2)))
     rng = float(real.max() - real.min())
-    cos = (real * fake).sum(0) / np.maximum(np.linalg.norm(real, axis=0) * np.linalg.norm(fake, axis=0), 1e-30)
-    sam = np.degrees(np.arccos(np.clip(cos, -1, 1)))
+    sam = sam_map(real, fake)
     return {"psnr_db": float(20 * np.log10(rng / rmse)) if rmse > 0 else float("inf"), "rmse": rmse, "sam_deg": float(sam.mean())}
 
 def confusion(true: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray:
@@ -335,34 +341,33 @@ def fidelity_table(real: np.ndarray, # (C, y, x) real spectra, sensor units
                    pred_mask: np.ndarray, # (y, x) decoded labels
                    class_names: list, # names of the K classes
                    width: int = 2, # boundary band width (px)
-                  ) -> list[dict]: # rows: each class, 'boundary', 'interior', 'all'
+                  ) -> list[dict]: # rows: each class present, 'boundary', 'interior', 'all'
     "Image fidelity (PSNR against the whole region's range, SAM) and mask IoU per class and near class boundaries."
     k = len(class_names)
-    rng = float(real.max() - real.min())
-    err2 = ((real.astype(np.float64) - fake) ** 2).mean(0)
-    cos = (real * fake).sum(0) / np.maximum(np.linalg.norm(real, axis=0) * np.linalg.norm(fake, axis=0), 1e-30)
-    sam = np.degrees(np.arccos(np.clip(cos, -1, 1)))
-    t, p = np.where(true_mask == IGNORE, k, true_mask), np.where(pred_mask == IGNORE, k, pred_mask)
-    band = boundary_band(true_mask, width)
-    def psnr(where):
-        mse = err2[where].mean() if where.any() else float("nan")
-        return float("inf") if mse == 0 else float(20 * np.log10(rng / np.sqrt(mse)))
-    def row(name, where, iou=None):
-        n = int(where.sum())
-        r = {"region": name, "pixels": n, "psnr_db": psnr(where), "sam_deg": float(sam[where].mean()) if n else float("nan")}
+    real, fake = real.astype(np.float64), fake.astype(np.float64)
+    rng, err2, sam = float(real.max() - real.min()), ((real - fake) ** 2).mean(0), sam_map(real, fake)
+    t, p = (np.where(m == IGNORE, k, m) for m in (true_mask, pred_mask))
+    cm = confusion(t, p, k + 1)
+    class_iou = np.diag(cm) / np.maximum(cm.sum(0) + cm.sum(1) - np.diag(cm), 1)
 
-        r["mask_iou" if iou is not None else "mask_miou"] = iou if iou is not None else (miou(confusion(t[where], p[where], k + 1)) if n else float("nan"))
-        return r
-    rows = []
-    for c in range(k):
-        inter, union = ((t == c) & (p == c)).sum(), ((t == c) | (p == c)).sum()
-        if (t == c).any(): rows.append(row(class_names[c], t == c, float(inter / union)))
-    return rows + [row(f"boundary (<= {width} px)", band), row("interior", ~band), row("all", np.ones_like(band))]
+    def row(name, where, **mask_score):
+        mse = err2[where].mean()
+        psnr = float("inf") if mse == 0 else float(20 * np.log10(rng / np.sqrt(mse)))
+        return {"region": name, "pixels": int(where.sum()), "psnr_db": psnr, "sam_deg": float(sam[where].mean()),
+                **mask_score}
+
+    band = boundary_band(true_mask, width)
+    rows = [row(class_names[c], t == c, mask_iou=float(class_iou[c])) for c in range(k) if (t == c).any()]
+    for name, where in ((f"boundary (<= {width} px)", band), ("interior", ~band), ("all", np.ones_like(band))):
+        if where.any(): rows.append(row(name, where, mask_miou=miou(confusion(t[where], p[where], k + 1))))
+    return rows
 
 def fidelity_markdown(rows: list[dict]) -> str:
     "A fidelity table as markdown."
     out = ["| region | pixels | PSNR (dB) | SAM (deg) | mask IoU / mIoU |", "|---|---|---|---|---|"]
-    for r in rows: out.append(f"| {r['region']} | {r['pixels']} | {r['psnr_db']:.2f} | {r['sam_deg']:.2f} | {r.get('mask_iou', r.get('mask_miou')):.3f} |")
+    for r in rows:
+        mask = r.get("mask_iou", r.get("mask_miou"))
+        out.append(f"| {r['region']} | {r['pixels']} | {r['psnr_db']:.2f} | {r['sam_deg']:.2f} | {mask:.3f} |")
     return "\n".join(out)
 
 # %% ../nbs/02_train_vae.ipynb #c020
