@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['ChannelNorm', 'DilatedBlock', 'SegNet', 'ChangeNet', 'seg_loss', 'cd_loss', 'added_loss', 'confusion_labelled',
-           'seg_scores', 'cd_scores', 'AnchoredTiles', 'scene_arrays', 'AddedTiles', 'MixedTiles', 'DownstreamConfig',
-           'fit', 'predict', 'pseudo_labels']
+           'seg_scores', 'cd_scores', 'otsu_threshold', 'cva_magnitude', 'cva_otsu', 'AnchoredTiles', 'scene_arrays',
+           'AddedTiles', 'MixedTiles', 'DownstreamConfig', 'fit', 'predict', 'pseudo_labels']
 
 # %% ../nbs/03a_downstream.ipynb #c003
 import numpy as np
@@ -55,18 +55,32 @@ class SegNet(ModelMixin, ConfigMixin):
         return self.head(self.drop(self.features(x)))
 
 class ChangeNet(ModelMixin, ConfigMixin):
-    "Siamese change-detection network: a shared `SegNet` trunk per date, a head on [|f1 - f2|, f1 + f2]."
+    "Siamese change-detection network: a shared `SegNet` trunk per date, a head on [|f1 - f2|, f1 + f2] (+ x2 - x1)."
     @register_to_config
-    def __init__(self, n_bands: int = 100, width: int = 48, dilations: tuple = (1, 2, 4), dropout: float = 0.1):
+    def __init__(self,
+                 n_bands: int = 100, # input bands per date (standardised)
+                 width: int = 48, # feature channels
+                 dilations: tuple = (1, 2, 4), # residual blocks of the shared trunk
+                 dropout: float = 0.1,
+                 diff_input: bool = False, # a third branch on the difference of the dates, x2 - x1
+                ):
         super().__init__()
         self.trunk = SegNet(n_bands, 2, width, dilations, dropout)
-        self.head = torch.nn.Sequential(torch.nn.Conv2d(2 * width, width, 3, padding=1), torch.nn.SiLU(), torch.nn.Dropout2d(dropout),
-                                        torch.nn.Conv2d(width, 2, 1))
+        if diff_input:  # early fusion: the per-pixel spectral change, before any date-wise abstraction
+            self.diff = torch.nn.Sequential(torch.nn.Conv2d(n_bands, width, 1), ChannelNorm(width), torch.nn.SiLU(),
+                                            DilatedBlock(width, 1), DilatedBlock(width, 2))
+        head_in = (3 if diff_input else 2) * width
+        self.head = torch.nn.Sequential(torch.nn.Conv2d(head_in, width, 3, padding=1), torch.nn.SiLU(),
+                                        torch.nn.Dropout2d(dropout), torch.nn.Conv2d(width, 2, 1))
+
     def forward(self, x1, x2):
         for x in (x1, x2):
-            if x.shape[1] != self.config.n_bands: raise ValueError(f"ChangeNet: input has {x.shape[1]} bands, the model has {self.config.n_bands}")
+            if x.shape[1] != self.config.n_bands:
+                raise ValueError(f"ChangeNet: input has {x.shape[1]} bands, the model has {self.config.n_bands}")
         f1, f2 = self.trunk.features(x1), self.trunk.features(x2)
-        return self.head(torch.cat([(f1 - f2).abs(), f1 + f2], 1))
+        parts = [(f1 - f2).abs(), f1 + f2]
+        if self.config.diff_input: parts.append(F.silu(self.diff(x2 - x1)))
+        return self.head(torch.cat(parts, 1))
 
 # %% ../nbs/03a_downstream.ipynb #c010
 def seg_loss(model, batch: dict) -> tuple[torch.Tensor, dict]:
@@ -131,6 +145,40 @@ def cd_scores(true: np.ndarray, pred: np.ndarray) -> dict:
     return {"precision": float(prec), "recall": float(rec), "f1": float(2 * prec * rec / (prec + rec)) if prec + rec else 0.0,
             "iou": float(tp / (tp + fp + fn)) if tp + fp + fn else 0.0, "kappa": float((oa - pe) / (1 - pe)) if pe < 1 else 1.0, "oa": float(oa)}
 
+# %% ../nbs/03a_downstream.ipynb #c015b
+def otsu_threshold(values: np.ndarray, # any shape; non-finite values skipped
+                   bins: int = 256,
+                  ) -> float:
+    "Otsu's threshold: the histogram split that maximises the between-class variance."
+    v = np.asarray(values, np.float64).ravel()
+    v = v[np.isfinite(v)]
+    if v.size == 0 or v.min() == v.max(): raise ValueError("otsu_threshold: need at least two distinct finite values")
+    h, edges = np.histogram(v, bins=bins)
+    p = h / h.sum()
+    centres = (edges[:-1] + edges[1:]) / 2
+    w0 = np.cumsum(p)
+    m0 = np.cumsum(p * centres)
+    between = (m0[-1] * w0 - m0) ** 2 / np.maximum(w0 * (1 - w0), 1e-12)
+    best = np.flatnonzero(between >= between.max() * (1 - 1e-9))  # an empty gap between modes ties: take its middle
+    return float((edges[best[0] + 1] + edges[best[-1] + 1]) / 2)
+
+def cva_magnitude(image_t1: np.ndarray, # (C, y, x) first date
+                  image_t2: np.ndarray, # (C, y, x) second date, co-registered
+                 ) -> np.ndarray: # (y, x) length of the change vector
+    "Change vector magnitude of two dates, each band of each date standardised over the scene."
+    a, b = (np.asarray(x, np.float64) for x in (image_t1, image_t2))
+    if a.shape != b.shape or a.ndim != 3:
+        raise ValueError(f"cva: dates must be (C, y, x) of one shape, got {a.shape} and {b.shape}")
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        raise ValueError("cva: the dates hold NaN or infinite values")
+    std = lambda x: (x - x.mean((1, 2), keepdims=True)) / np.maximum(x.std((1, 2), keepdims=True), 1e-12)
+    return np.sqrt(((std(b) - std(a)) ** 2).sum(0))
+
+def cva_otsu(image_t1: np.ndarray, image_t2: np.ndarray) -> np.ndarray: # (y, x) 1 = changed
+    "The unsupervised change-detection floor: CVA magnitude above its Otsu threshold."
+    mag = cva_magnitude(image_t1, image_t2)
+    return (mag > otsu_threshold(mag)).astype(np.int64)
+
 # %% ../nbs/03a_downstream.ipynb #c017
 class AnchoredTiles(torch.utils.data.Dataset):
     "Random crops that each contain a labelled pixel, from scenes (y, x) or tile stacks (n, y, x)."
@@ -143,6 +191,7 @@ class AnchoredTiles(torch.utils.data.Dataset):
                  stacked: bool = False, # arrays are stacks of tiles (first axis = tile index)
                  augment: bool = True, # random flips and rot90
                  jitter: float = 0.0, # per crop and date: gain 1 + N(0, jitter), offset N(0, jitter) (standardised)
+                 class_balanced: bool = False, # anchor on each labelled class equally often (rare classes in view)
                 ):
         lab = np.asarray(arrays[label_key])
         if not stacked: lab = lab[None]
@@ -151,14 +200,21 @@ class AnchoredTiles(torch.utils.data.Dataset):
         if len(self.anchors) == 0: raise ValueError(f"AnchoredTiles: {label_key!r} has no labelled pixel")
         if jitter < 0: raise ValueError(f"AnchoredTiles: jitter must be >= 0, got {jitter}")
         self.arrays, self.tile, self.length, self.seed, self.stacked, self.augment = arrays, tile, length, seed, stacked, augment
-        self.jitter = jitter
+        self.jitter, self.class_balanced = jitter, class_balanced
         self.size = lab.shape[-2:]
+        if class_balanced:  # anchors grouped by their label
+            vals = lab[tuple(self.anchors.T)]
+            self.groups = [np.flatnonzero(vals == c) for c in np.unique(vals)]
 
     def __len__(self): return self.length
     def __getitem__(self, i):
         if not 0 <= i < self.length: raise IndexError(i)
         r = np.random.default_rng([self.seed, i]); t = self.tile
-        n, ay, ax = self.anchors[int(r.integers(len(self.anchors)))]
+        if self.class_balanced:
+            g = self.groups[int(r.integers(len(self.groups)))]
+            n, ay, ax = self.anchors[g[int(r.integers(len(g)))]]
+        else:
+            n, ay, ax = self.anchors[int(r.integers(len(self.anchors)))]
         y = int(np.clip(ay - r.integers(t), 0, self.size[0] - t)); x = int(np.clip(ax - r.integers(t), 0, self.size[1] - t))
         k = int(r.integers(8)) if self.augment else 0
         out = {}
@@ -215,6 +271,7 @@ class DownstreamConfig:
     lr: float = 2e-3  # peak AdamW learning rate
     width: int = 48  # network width
     weight_decay: float = 1e-3
+    diff_input: bool = True  # ChangeNet: the difference-of-dates branch (change detection only)
 
 def fit(kind: str, # 'seg' or 'cd'
         dataset, # map-style dataset of crops (`AnchoredTiles`, `MixedTiles`)
@@ -228,7 +285,8 @@ def fit(kind: str, # 'seg' or 'cd'
     from hsinb.train import TrainConfig, train
     if kind not in ("seg", "cd"): raise ValueError(f"fit: kind must be 'seg' or 'cd', got {kind!r}")
     torch.manual_seed(seed)
-    model = SegNet(n_bands, n_classes, cfg.width) if kind == "seg" else ChangeNet(n_bands, cfg.width)
+    if kind == "seg": model = SegNet(n_bands, n_classes, cfg.width)
+    else: model = ChangeNet(n_bands, cfg.width, diff_input=cfg.diff_input)
     if init is not None:
         if dict(init.config) != dict(model.config):
             raise ValueError(f"fit: init: a {type(init).__name__} with {dict(init.config)}, "

@@ -13,8 +13,9 @@ import numpy as np
 from .vae import crop
 from .cube import IGNORE
 from .downstream import (AnchoredTiles, MixedTiles, AddedTiles, DownstreamConfig, fit, predict, seg_scores, cd_scores,
-                              scene_arrays, pseudo_labels)
+                              scene_arrays, pseudo_labels, cva_otsu)
 from .synthesize import (GeneratorConfig, fit_generator, generate_pairs, generate_triplets, layout_windows, balanced_layouts,
+                              change_layouts,
                               alignment_scores, std_images, pixel_losses, class_reference_losses, pixel_filter)
 
 # %% ../nbs/05_evaluate.ipynb #c006
@@ -96,17 +97,23 @@ def generate_set(kind: str, pipe, # the cell's generator
                  labels: np.ndarray, box: tuple, # labels of this fraction and the training region (layouts)
                  k: int, balanced_share: float = 0.5, class_weights=None,
                  sampler: str = "dpmpp", steps: int | None = None, seed: int = 0, guidance_scale: float = 2.0,
-                ) -> dict: # sensor units (seg: image, mask; cd: image_t1, image_t2, change)
-    "A cell's synthetic set: joint samples plus mask-conditioned ones on class-balanced (hard-case weighted) layouts."
-    if kind == "cd": return generate_triplets(pipe, n, sampler=sampler, steps=steps, seed=seed)
+                ) -> dict: # sensor units (seg: image, mask; cd: image_t1, image_t2, change) + 'conditioned' (N,) bool
+    "A cell's synthetic set: joint samples plus samples conditioned on real-derived layouts (class-balanced / change)."
     q, n_bal = pipe.meta["tile"], int(round(n * balanced_share))
-    parts = [generate_pairs(pipe, n - n_bal, sampler=sampler, steps=steps, seed=seed)] if n - n_bal else []
+    joint = generate_pairs if kind == "seg" else generate_triplets
+    parts = [joint(pipe, n - n_bal, sampler=sampler, steps=steps, seed=seed)] if n - n_bal else []
     wins = layout_windows(labels, box, q, min_labelled=0.02)
     if n_bal and wins:
-        lays = balanced_layouts(wins, n_bal, k, seed=seed, class_weights=class_weights)
-        parts.append(generate_pairs(pipe, n_bal, layouts=lays, sampler=sampler, steps=steps, seed=seed + 1,
-                                    batch_size=16, guidance_scale=guidance_scale))
-    return {kk: np.concatenate([p[kk] for p in parts]) for kk in ("image", "mask")}
+        if kind == "seg": lays = balanced_layouts(wins, n_bal, k, seed=seed, class_weights=class_weights)
+        else: lays = change_layouts(wins, n_bal, seed=seed)
+        out = generate_pairs(pipe, n_bal, layouts=lays, sampler=sampler, steps=steps, seed=seed + 1,
+                             batch_size=16, guidance_scale=guidance_scale)
+        if kind == "cd": out = {"image_t1": out["image"][:, 0], "image_t2": out["image"][:, 1], "change": out["mask"]}
+        parts.append(out)
+    keys = ("image", "mask") if kind == "seg" else ("image_t1", "image_t2", "change")
+    gen = {kk: np.concatenate([p[kk] for p in parts]) for kk in keys}
+    gen["conditioned"] = np.arange(len(gen[keys[-1]])) >= n - n_bal  # the joint samples come first
+    return gen
 
 def set_images(kind: str, pipe, gen: dict) -> list:
     "Standardised image stack(s) of a generated set, as the judge takes them."
@@ -141,10 +148,12 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                   self_train_threshold: float = 0.9, # confidence of the self-training pseudo-labels
                   segment_samples: int = 4, # draws averaged by the generator-as-segmenter
                   generator_labels: str = "pseudo", # 'pseudo': blocks + self-training labels, or 'labelled'
+                  balanced_crops: bool | None = None, # class-balanced crop anchors (None: for change detection only)
                   ablation: bool = False, # also fit today's generator (A0) and the labelled-only per-stream one (A1)
                   layouts: list | None = None, # held-out (test-region) layouts for mask-following (with `ablation`)
                   layout_judge=None, # segmenter trained on all real training labels, scoring mask-following
                   guidance_curve=(1.0, 2.0, 4.0), # guidance scales of the mask-following curve
+                  save_predictions=None, # .npz path: test-region predictions per condition and a few synthetic samples
                   work_dir=None, seed: int = 0, device: str = "auto", log=print,
                  ) -> tuple[list, dict]: # (rows of scores per condition, cell info)
     "Baselines, a generator fitted on this cell's labels and the region's images, its synthetic set, every condition."
@@ -153,25 +162,35 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     work = Path(work_dir or tempfile.mkdtemp(prefix="hsinb-cell-")); trbox, tebox = boxes["train"], boxes["test"]
     real, lab_key = scene_arrays(kind, views, labels, trbox)
     n_len = dcfg.steps * dcfg.batch_size
-    real_ds = AnchoredTiles(real, lab_key, tile=dcfg.tile, length=n_len, seed=seed)
+    bal = kind == "cd" if balanced_crops is None else bool(balanced_crops)
+    real_ds = AnchoredTiles(real, lab_key, tile=dcfg.tile, length=n_len, seed=seed, class_balanced=bal)
     rows, t0, info = [], time.time(), {}
     metric_names = ("oa", "miou", "kappa") if kind == "seg" else ("f1", "iou", "kappa")
     def add(cond, s, seconds=0.0):
         rows.append({"condition": cond, **s, "train_seconds": seconds})
         log(f"    {cond:34s} " + "  ".join(f"{m} {s[m]:.3f}" for m in metric_names))
+    preds = {}
     def run(cond, dataset, tag, init=None):
         model, inf = fit(kind, dataset, n_bands, k, dcfg, work / tag, seed=seed, device=device, desc=cond, init=init)
-        add(cond, score(kind, model, views, tebox, k), inf["train_seconds"])
+        preds[cond] = predict(model, [crop(v["image"], tebox) for v in views])
+        ref = crop(views[0]["mask"], tebox)
+        scores = seg_scores(ref, preds[cond], k) if kind == "seg" else cd_scores(ref, preds[cond])
+        add(cond, scores, inf["train_seconds"])
         return model
     # 1. baselines on the same labelled blocks and unlabelled images
+    if kind == "cd":  # the label-free floor: change vector analysis + Otsu on the whole pair
+        floor = cva_otsu(views[0]["image"], views[1]["image"])
+        preds["CVA floor (no labels)"] = crop(floor, tebox)
+        add("CVA floor (no labels)", cd_scores(crop(views[0]["mask"], tebox), preds["CVA floor (no labels)"]))
     judge = run("real only", real_ds, "real")
     if jitter:
-        jittered = AnchoredTiles(real, lab_key, tile=dcfg.tile, length=n_len, seed=seed, jitter=jitter)
+        jittered = AnchoredTiles(real, lab_key, tile=dcfg.tile, length=n_len, seed=seed, jitter=jitter,
+                                 class_balanced=bal)
         run("real only +jitter", jittered, "jitter")
     tr_imgs = [crop(v["image"], trbox) for v in views]
     pl = pseudo_labels(judge, tr_imgs, real[lab_key], np.ones(real[lab_key].shape, bool), self_train_threshold)
     info["pseudo_labelled_share"] = float((pl != IGNORE).mean())
-    self_ds = AnchoredTiles({**real, lab_key: pl}, lab_key, tile=dcfg.tile, length=n_len, seed=seed)
+    self_ds = AnchoredTiles({**real, lab_key: pl}, lab_key, tile=dcfg.tile, length=n_len, seed=seed, class_balanced=bal)
     run("self-training", self_ds, "self")
     gen_labels = labels
     if generator_labels == "pseudo":  # the generator learns from the confident pseudo-labels too
@@ -192,7 +211,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
         add("generator segment", seg_scores(ref, pred, k) if kind == "seg" else cd_scores(ref, pred), time.time() - t1)
     # 3. the synthetic set: hard-case weighted layouts, judged per pair (alignment) and per pixel (FreeMask)
     ref_loss = class_reference_losses(judge, tr_imgs, real[lab_key], k)
-    cw = ref_loss / np.nanmean(ref_loss) if kind == "seg" and np.isfinite(ref_loss).any() else None
+    cw = ref_loss / np.nanmean(ref_loss) if np.isfinite(ref_loss).any() else None
     t1 = time.time()
     def judged(p, class_weights, layout_labels):
         gen = generate_set(kind, p, n_synthetic, layout_labels, trbox, k, balanced_share, class_weights,
@@ -212,11 +231,20 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                  "pixel_kept_share": float((pix != IGNORE).sum() / max(1, lab_before)),
                  "class_reference_loss": ref_loss.tolist(),
                  "sample_seconds": time.time() - t1})
+    if kind == "cd":  # changed pixels among the labelled ones: the cell's reference, joint and conditioned samples
+        ch = lambda a: float((a == 1).sum() / max(1, (a != IGNORE).sum()))
+        info.update({"changed_share_labelled": ch(real[lab_key]), "changed_share_generated": ch(gen[key]),
+                     "changed_share_joint": ch(gen[key][~gen["conditioned"]]),
+                     "changed_share_conditioned": ch(gen[key][gen["conditioned"]])})
+        log(f"    changed share: labelled reference {info['changed_share_labelled']:.1%}, generated "
+            f"{info['changed_share_generated']:.1%} (joint {info['changed_share_joint']:.1%}, "
+            f"conditioned {info['changed_share_conditioned']:.1%})")
     log(f"    generator: {ginfo['labelled_px']} labelled px; {info['generated']} generated; "
         f"pairs kept by alignment >= {min_alignment}: {info['kept']} (median {info['alignment_median']:.2f}); "
         f"pixels kept by the pixel filter: {info['pixel_kept_share']:.1%}")
     syn_tile = min(dcfg.tile, q)
-    tiles = lambda a: AnchoredTiles(a, lab_key, tile=syn_tile, length=n_len, seed=seed + 1, stacked=True)
+    tiles = lambda a: AnchoredTiles(a, lab_key, tile=syn_tile, length=n_len, seed=seed + 1, stacked=True,
+                                    class_balanced=bal)
     syn_pix = tiles(synthetic_arrays(kind, pipe, {**gen, key: pix}, has_lab)) if has_lab.any() else None
     # 4. the synthetic conditions: added to the same real batches, pre-training, synthetic only
     if syn_pix is not None:
@@ -250,6 +278,10 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
             mf["A0 replacement"] = follow(gens["A0 today"], 1.0)
             info["mask_following_miou"] = mf
             log("    mask-following mIoU on held-out layouts: " + ", ".join(f"{c} {v:.3f}" for c, v in mf.items()))
+    if save_predictions is not None:  # for the stage's figures: what each condition predicts, what was generated
+        pick = np.r_[np.flatnonzero(~gen["conditioned"])[:4], np.flatnonzero(gen["conditioned"])[:4]]
+        np.savez_compressed(save_predictions, **{f"pred/{c}": p.astype(np.int16) for c, p in preds.items()},
+                            **{f"syn/{kk}": gen[kk][pick] for kk in gen}, **{"syn/kept_labels": pix[pick]})
     shutil.rmtree(work, ignore_errors=True)
     info["seconds"] = time.time() - t0
     return rows, info

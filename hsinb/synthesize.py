@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['balanced_agreement', 'alignment_scores', 'pixel_losses', 'class_reference_losses', 'pixel_filter', 'layout_windows',
-           'balanced_layouts', 'GeneratorConfig', 'generator_tiles', 'fit_generator', 'std_images', 'generate_pairs',
-           'generate_triplets', 'synthetic_set', 'export_mat', 'save_synthetic']
+           'balanced_layouts', 'change_layouts', 'GeneratorConfig', 'generator_tiles', 'fit_generator', 'std_images',
+           'generate_pairs', 'generate_triplets', 'synthetic_set', 'export_mat', 'save_synthetic']
 
 # %% ../nbs/04_synthesize.ipynb #c003
 import os, json, time, copy
@@ -126,6 +126,25 @@ def balanced_layouts(windows: list, # real label windows
             for r in range(1, nreg + 1):
                 if rng.random() < p_edit: new[lab == r] = int(rng.choice(k, p=w))
         out.append(dihedral(new, int(rng.integers(8))))
+    return out
+
+# %% ../nbs/04_synthesize.ipynb #c010b
+def change_layouts(windows: list, # real change-label windows (0 no change, 1 change, IGNORE)
+                   n: int, # layouts to make
+                   seed: int = 0,
+                   change_share: float = 0.5, # share of the draws from windows that hold a changed pixel
+                  ) -> list[np.ndarray]:
+    "Real change windows under random flips/rotations, windows with change drawn `change_share` of the time."
+    if not windows: raise ValueError("change_layouts: no real change window (is anything labelled?)")
+    if not 0 <= change_share <= 1:
+        raise ValueError(f"change_layouts: change_share must be in [0, 1], got {change_share}")
+    rng = np.random.default_rng(seed)
+    with_change = [w for w in windows if (w == 1).any()]
+    without = [w for w in windows if not (w == 1).any()]
+    out = []
+    for _ in range(n):
+        pool = with_change if with_change and (not without or rng.random() < change_share) else without
+        out.append(dihedral(pool[int(rng.integers(len(pool)))], int(rng.integers(8))))
     return out
 
 # %% ../nbs/04_synthesize.ipynb #c012

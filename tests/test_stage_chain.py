@@ -53,3 +53,9 @@ def test_whole_pipeline_smoke(dataset, kind, tmp_path, monkeypatch):
     assert "real only" in (runs / "evaluate" / "results.md").read_text()
     figs = {f.name for f in (tmp_path / "reports" / dataset).glob("*.png")}
     assert {"vae_reconstruction.png", "diffusion_samples.png", "synthesize_alignment.png", "evaluate_gain.png"} <= figs
+    assert {"evaluate_predictions.png", "evaluate_synthetic.png"} <= figs  # the test region per condition, the samples
+    if kind == "cd":  # the label-free floor in the same table; the change content of the generated triplets
+        assert "CVA floor (no labels)" in conds
+        cell = next(iter(e["cells"].values()))
+        assert all(0 <= cell[k] <= 1 for k in ("changed_share_labelled", "changed_share_joint", "changed_share_conditioned"))
+        assert "Changed pixels among the labelled pixels" in (runs / "evaluate" / "results.md").read_text()
