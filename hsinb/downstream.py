@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['ChannelNorm', 'DilatedBlock', 'SegNet', 'ChangeNet', 'seg_loss', 'cd_loss', 'added_loss', 'confusion_labelled',
-           'seg_scores', 'cd_scores', 'otsu_threshold', 'cva_magnitude', 'cva_otsu', 'AnchoredTiles', 'scene_arrays',
-           'AddedTiles', 'MixedTiles', 'DownstreamConfig', 'fit', 'predict', 'pseudo_labels']
+           'seg_scores', 'cd_scores', 'otsu_threshold', 'cva_magnitude', 'cva_otsu', 'cva_pseudo_labels',
+           'AnchoredTiles', 'scene_arrays', 'AddedTiles', 'MixedTiles', 'DownstreamConfig', 'fit', 'predict',
+           'pseudo_labels']
 
 # %% ../nbs/03a_downstream.ipynb #c003
 import numpy as np
@@ -178,6 +179,28 @@ def cva_otsu(image_t1: np.ndarray, image_t2: np.ndarray) -> np.ndarray: # (y, x)
     "The unsupervised change-detection floor: CVA magnitude above its Otsu threshold."
     mag = cva_magnitude(image_t1, image_t2)
     return (mag > otsu_threshold(mag)).astype(np.int64)
+
+# %% ../nbs/03a_downstream.ipynb #c015f
+def cva_pseudo_labels(image_t1: np.ndarray, image_t2: np.ndarray, # (C, y, x) the whole pair
+                      labels: np.ndarray, # (y, x) real change labels (IGNORE = none), kept as they are
+                      where: np.ndarray, # (y, x) bool: pixels that may get a pseudo-label (the training region)
+                      margin: float = 0.5, # change above thr * (1 + margin), no change below thr * (1 - margin)
+                      min_f1: float = 0.5, # CVA's F1 on the labelled pixels needed to use it at all
+                     ) -> tuple[np.ndarray, dict]: # (labels with CVA's confident pixels added, info)
+    "Training labels from the CVA floor's confident decisions, where the labelled blocks confirm CVA."
+    if not 0 <= margin < 1: raise ValueError(f"cva_pseudo_labels: margin must be in [0, 1), got {margin}")
+    mag = cva_magnitude(image_t1, image_t2)
+    thr = otsu_threshold(mag)
+    lab = (labels != IGNORE) & where
+    agree = cd_scores(np.where(lab, labels, IGNORE), (mag > thr).astype(np.int64))["f1"] if lab.any() else 0.0
+    info = {"cva_f1_on_labels": float(agree), "used": bool(agree >= min_f1)}
+    out = np.asarray(labels).astype(np.int64).copy()
+    if info["used"]:
+        free = where & (out == IGNORE)
+        out[free & (mag > thr * (1 + margin))] = 1
+        out[free & (mag < thr * (1 - margin))] = 0
+    info["pseudo_px"] = int(((out != IGNORE) & (labels == IGNORE)).sum())
+    return out, info
 
 # %% ../nbs/03a_downstream.ipynb #c017
 class AnchoredTiles(torch.utils.data.Dataset):

@@ -13,7 +13,7 @@ import numpy as np
 from .vae import crop
 from .cube import IGNORE
 from .downstream import (AnchoredTiles, MixedTiles, AddedTiles, DownstreamConfig, fit, predict, seg_scores, cd_scores,
-                              scene_arrays, pseudo_labels, cva_otsu)
+                              scene_arrays, pseudo_labels, cva_otsu, cva_pseudo_labels)
 from .synthesize import (GeneratorConfig, fit_generator, generate_pairs, generate_triplets, layout_windows, balanced_layouts,
                               change_layouts,
                               alignment_scores, std_images, pixel_losses, class_reference_losses, pixel_filter)
@@ -192,6 +192,17 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     info["pseudo_labelled_share"] = float((pl != IGNORE).mean())
     self_ds = AnchoredTiles({**real, lab_key: pl}, lab_key, tile=dcfg.tile, length=n_len, seed=seed, class_balanced=bal)
     run("self-training", self_ds, "self")
+    if kind == "cd":  # the floor as a teacher: CVA's confident pixels, where the labelled blocks confirm CVA
+        y0, y1, x0, x1 = trbox
+        region = np.zeros(labels.shape, bool)
+        region[y0:y1, x0:x1] = True
+        cl, info["cva_pseudo"] = cva_pseudo_labels(views[0]["image"], views[1]["image"], labels, region)
+        if info["cva_pseudo"]["used"]:
+            cva_ds = AnchoredTiles({**real, lab_key: crop(cl, trbox)}, lab_key, tile=dcfg.tile, length=n_len, seed=seed,
+                                   class_balanced=bal)
+            run("CVA-seeded training", cva_ds, "cva")
+        log(f"    CVA on the labelled blocks: F1 {info['cva_pseudo']['cva_f1_on_labels']:.3f}; "
+            f"{info['cva_pseudo']['pseudo_px']} pseudo-labelled px" + ("" if info["cva_pseudo"]["used"] else " (not used)"))
     gen_labels = labels
     if generator_labels == "pseudo":  # the generator learns from the confident pseudo-labels too
         y0, y1, x0, x1 = trbox
