@@ -147,7 +147,7 @@ def cd_scores(true: np.ndarray, pred: np.ndarray) -> dict:
             "iou": float(tp / (tp + fp + fn)) if tp + fp + fn else 0.0, "kappa": float((oa - pe) / (1 - pe)) if pe < 1 else 1.0, "oa": float(oa)}
 
 # %% ../nbs/03a_downstream.ipynb #c015b
-def otsu_threshold(values: np.ndarray, # any shape; non-finite values skipped
+def otsu_threshold(values: np.ndarray, # any shape, non-finite values skipped
                    bins: int = 256,
                   ) -> float:
     "Otsu's threshold: the histogram split that maximises the between-class variance."

@@ -97,7 +97,7 @@ def generate_set(kind: str, pipe, # the cell's generator
                  labels: np.ndarray, box: tuple, # labels of this fraction and the training region (layouts)
                  k: int, balanced_share: float = 0.5, class_weights=None,
                  sampler: str = "dpmpp", steps: int | None = None, seed: int = 0, guidance_scale: float = 2.0,
-                ) -> dict: # sensor units (seg: image, mask; cd: image_t1, image_t2, change) + 'conditioned' (N,) bool
+                ) -> dict: # sensor units (seg: image, mask, cd: image_t1, image_t2, change) + 'conditioned' (N,) bool
     "A cell's synthetic set: joint samples plus samples conditioned on real-derived layouts (class-balanced / change)."
     q, n_bal = pipe.meta["tile"], int(round(n * balanced_share))
     joint = generate_pairs if kind == "seg" else generate_triplets
@@ -201,8 +201,9 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
             cva_ds = AnchoredTiles({**real, lab_key: crop(cl, trbox)}, lab_key, tile=dcfg.tile, length=n_len, seed=seed,
                                    class_balanced=bal)
             run("CVA-seeded training", cva_ds, "cva")
-        log(f"    CVA on the labelled blocks: F1 {info['cva_pseudo']['cva_f1_on_labels']:.3f}; "
-            f"{info['cva_pseudo']['pseudo_px']} pseudo-labelled px" + ("" if info["cva_pseudo"]["used"] else " (not used)"))
+        cp = info["cva_pseudo"]
+        log(f"    CVA on the labelled blocks: F1 {cp['cva_f1_on_labels']:.3f}, {cp['pseudo_px']} pseudo-labelled px"
+            + ("" if cp["used"] else " (not used)"))
     gen_labels = labels
     if generator_labels == "pseudo":  # the generator learns from the confident pseudo-labels too
         y0, y1, x0, x1 = trbox
