@@ -217,7 +217,8 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
         for prefix, metric in cfg.select.items():  # snapshot the weights (EMA ones when on) that validate best
             key, sign = metric.lstrip("-"), (-1 if metric.startswith("-") else 1)
             if key not in v: raise ValueError(f"train: TrainConfig.select wants {key!r}, val_fn returned {sorted(v)}")
-            if prefix not in best or sign * v[key] > sign * best[prefix]["value"]:
+            # a tie goes to the later step: a plateau (mIoU 1.000 on a sparse stripe) keeps the most trained weights
+            if prefix not in best or sign * v[key] >= sign * best[prefix]["value"]:
                 best[prefix] = {"metric": metric, "step": step, "value": float(v[key])}
                 kept = {n: t.detach().cpu().clone() for n, t in raw.state_dict().items() if n.startswith(prefix)}
                 best_w.update(kept)
