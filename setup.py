@@ -1,6 +1,20 @@
 """Classic nbdev 2 setup.py: every setting is read from settings.ini (the single source of truth)."""
 from configparser import ConfigParser
-import setuptools, shlex
+import setuptools, shlex, shutil
+from pathlib import Path
+from setuptools.command.build_py import build_py
+
+# the stage notebooks ship inside the package (hsinb/stages/), so `hsinb run` works from a non-editable install
+STAGE_NOTEBOOKS = ["02_train_vae", "03_train_diffusion", "04_synthesize", "05_evaluate"]
+
+class BuildWithStages(build_py):
+    "build_py, plus a copy of the stage notebooks into hsinb/stages/ of the built package."
+    def run(self):
+        super().run()
+        if getattr(self, "editable_mode", False): return  # an editable install runs them from the checkout's nbs/
+        dest = Path(self.build_lib) / "hsinb" / "stages"
+        dest.mkdir(parents=True, exist_ok=True)
+        for nb in STAGE_NOTEBOOKS: shutil.copy2(Path("nbs") / f"{nb}.ipynb", dest / f"{nb}.ipynb")
 
 config = ConfigParser(delimiters=['='])
 config.read('settings.ini', encoding='utf-8')
@@ -38,6 +52,7 @@ setuptools.setup(
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',
     zip_safe=False,
+    cmdclass={"build_py": BuildWithStages},
     entry_points={
         'console_scripts': cfg.get('console_scripts', '').split(),
         'nbdev': [f'{cfg.get("lib_path")}={cfg.get("lib_path")}._modidx:d'],

@@ -20,15 +20,13 @@ MASK_DTYPE = np.int16  # masks are stored as int16: room for IGNORE and up to 32
 CHANGE_CLASSES = ["no change", "change"]  # class names of every change mask
 
 # %% ../nbs/00_cube.ipynb #c007
-def project_root(start: str | Path | None = None, # where to start looking (default: this package, then cwd)
-                ) -> Path: # the folder holding settings.ini, else the current directory
-    "The hsinb project root: the nearest parent folder with `settings.ini` and `nbs/`."
-    here = globals().get("__file__")  # undefined when this runs inside a notebook
-    starts = [Path(start)] if start is not None else [*([Path(here).resolve().parent] if here else []), Path.cwd()]
-    for s in starts:
-        for p in [s, *s.resolve().parents]:
-            if (p / "settings.ini").is_file() and (p / "nbs").is_dir(): return p
-    return Path.cwd()
+def project_root(start: str | Path | None = None, # where to start looking (default: the working directory)
+                ) -> Path: # the folder holding settings.ini and nbs/, else `start` itself
+    "The project the user is in: the nearest parent folder of `start` with `settings.ini` and `nbs/`."
+    s = Path(start if start is not None else Path.cwd()).resolve()
+    for p in [s, *s.parents]:
+        if (p / "settings.ini").is_file() and (p / "nbs").is_dir(): return p
+    return s
 
 # %% ../nbs/00_cube.ipynb #c011
 def check_image(image: xr.DataArray, # the array to check
