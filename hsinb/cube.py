@@ -6,10 +6,10 @@
 __all__ = ['IGNORE', 'MASK_DTYPE', 'CHANGE_CLASSES', 'project_root', 'check_image', 'as_image', 'check_mask', 'as_mask',
            'make_scene', 'make_change_scene', 'check_scene', 'n_classes', 'class_names', 'fit_band_stats', 'normalize',
            'denormalize', 'rgb_bands', 'stretch', 'rgb_composite', 'class_colors', 'mask_rgb', 'save_scene',
-           'load_scene']
+           'load_scene', 'cf_attrs']
 
 # %% ../nbs/00_cube.ipynb #c003
-import os, json, shutil, tempfile, warnings
+import os, re, json, shutil, tempfile, warnings
 from pathlib import Path
 import numpy as np
 import xarray as xr
@@ -301,7 +301,7 @@ def save_scene(ds: xr.Dataset, # a scene (validated before writing)
     "Write a scene atomically as netCDF or zarr."
     check_scene(ds)
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    enc = _encodable(ds)
+    enc = _encodable(cf_attrs(ds))
     if path.suffix == ".zarr":
         tmp = Path(tempfile.mkdtemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent))
         try:
@@ -334,3 +334,23 @@ def load_scene(path: str | Path, # a `.nc` file or `.zarr` store written by `sav
     for v in ds.data_vars.values():
         if "class_names" in v.attrs: v.attrs["class_names"] = _names(v.attrs["class_names"])
     return check_scene(ds, kind)
+
+# %% ../nbs/00_cube.ipynb #c035cg
+def cf_attrs(ds: xr.Dataset, # a scene or a synthetic set
+            ) -> xr.Dataset: # a copy carrying CF-1.8 attributes (what Panoply, QGIS and GDAL read)
+    "Add CF conventions: `long_name` and units on every variable, `flag_values`/`flag_meanings` on label maps."
+    ds = ds.copy()
+    ds.attrs["Conventions"] = "CF-1.8"
+    if "wavelength" in ds.coords:
+        ds["wavelength"].attrs.update(units="nm", long_name="band centre wavelength", standard_name="radiation_wavelength")
+    names = {"image": "hyperspectral image", "image_t1": "hyperspectral image, date 1",
+             "image_t2": "hyperspectral image, date 2", "alignment": "mask-image alignment score (0-1)",
+             "kept": "passed the alignment filter (1) or not (0)"}
+    for k, v in ds.data_vars.items():
+        if k in names: v.attrs.setdefault("long_name", names[k])
+        if "class_names" in v.attrs:  # a label map: each value and its meaning, unlabelled included
+            classes = [re.sub(r"\W+", "_", n).strip("_") for n in _names(v.attrs["class_names"])]
+            v.attrs.update(long_name=v.attrs.get("long_name", f"{k} class label"), units="1",
+                           flag_values=np.arange(-1, len(classes), dtype=np.int16),
+                           flag_meanings=" ".join(["unlabelled", *classes]))
+    return ds

@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['balanced_agreement', 'alignment_scores', 'pixel_losses', 'class_reference_losses', 'pixel_filter', 'layout_windows',
            'balanced_layouts', 'change_layouts', 'GeneratorConfig', 'generator_tiles', 'fit_generator', 'std_images',
-           'generate_pairs', 'generate_triplets', 'synthetic_set', 'export_mat', 'save_synthetic']
+           'generate_pairs', 'generate_triplets', 'synthetic_set', 'export_mat', 'save_synthetic', 'export_geotiff',
+           'export_envi']
 
 # %% ../nbs/04_synthesize.ipynb #c003
 import os, json, time, copy
@@ -14,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import xarray as xr
-from .cube import IGNORE, CHANGE_CLASSES, _names
+from .cube import IGNORE, CHANGE_CLASSES, _names, cf_attrs
 from .datasets import check_synthetic
 from .vae import TwoStreamVAE, BlockMaskAutoencoder, vae_loss, latent_stats, crop
 from .diffusion import (encode_joint, dihedral, cell_share, make_unet, make_scheduler, diffusion_loss, per_stream_loss,
@@ -327,6 +328,65 @@ def save_synthetic(ds: xr.Dataset, path, mat: bool = True) -> Path:
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     enc = {k: {"zlib": True, "complevel": 4} for k, v in ds.data_vars.items() if v.dtype != object and v.dtype.kind != "U"}
-    ds.to_netcdf(tmp, engine="netcdf4", encoding=enc); os.replace(tmp, path)
+    cf_attrs(ds).to_netcdf(tmp, engine="netcdf4", encoding=enc); os.replace(tmp, path)
     if mat: export_mat(ds, path.with_suffix(".mat"))
     return path
+
+# %% ../nbs/04_synthesize.ipynb #c018y
+def _sample_arrays(ds: xr.Dataset):
+    "Per sample: the cubes (band, y, x) and the label maps (y, x) of a synthetic set, by variable name."
+    cubes = [k for k, v in ds.data_vars.items() if v.dims == ("sample", "band", "y", "x")]
+    labels = [k for k, v in ds.data_vars.items() if v.dims == ("sample", "y", "x") and "class_names" in v.attrs]
+    for i in range(ds.sizes["sample"]):
+        yield i, {k: ds[k].values[i] for k in cubes}, {k: ds[k].values[i] for k in labels}
+
+def export_geotiff(ds: xr.Dataset, # a synthetic set
+                   folder: str | Path, # where the files go (created)
+                  ) -> list[Path]: # the files written
+    "One float32 cube and one int16 label raster per sample, with wavelengths and class names in GDAL metadata."
+    import tifffile
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    wl = ds.wavelength.values
+    items = "".join(f'<Item name="wavelength" sample="{b}">{w:g}</Item>'
+                    f'<Item name="DESCRIPTION" sample="{b}" role="description">{w:g} nm</Item>' for b, w in enumerate(wl))
+    cube_meta = f'<GDALMetadata><Item name="wavelength_units">nm</Item>{items}</GDALMetadata>'
+    out = []
+    for i, cubes, labels in _sample_arrays(ds):
+        for k, a in cubes.items():
+            p = folder / f"sample_{i:04d}_{k}.tif"
+            tifffile.imwrite(p, a.astype(np.float32), photometric="minisblack", planarconfig="separate",
+                             extratags=[(42112, "s", 0, cube_meta, True)])
+            out.append(p)
+        for k, a in labels.items():
+            names = _names(ds[k].attrs["class_names"])
+            meaning = "".join(f'<Item name="class_{c}">{n}</Item>' for c, n in enumerate(names))
+            p = folder / f"sample_{i:04d}_{k}.tif"
+            tifffile.imwrite(p, a.astype(np.int16), photometric="minisblack",
+                             extratags=[(42112, "s", 0, f"<GDALMetadata>{meaning}</GDALMetadata>", True),
+                                        (42113, "s", 0, str(IGNORE), True)])  # GDAL_NODATA: unlabelled
+            out.append(p)
+    return out
+
+def export_envi(ds: xr.Dataset, # a synthetic set
+                folder: str | Path, # where the files go (created)
+               ) -> list[Path]: # the headers written
+    "One ENVI cube (wavelengths in its header) and one ENVI classification file (class names) per sample."
+    import spectral.io.envi as envi
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    wl = [float(w) for w in ds.wavelength.values]
+    out = []
+    for i, cubes, labels in _sample_arrays(ds):
+        for k, a in cubes.items():
+            p = folder / f"sample_{i:04d}_{k}.hdr"
+            meta = {"wavelength": wl, "wavelength units": "Nanometers", "description": f"hsinb synthetic {k}, sample {i}"}
+            envi.save_image(str(p), np.moveaxis(a, 0, -1).astype(np.float32), metadata=meta, force=True, ext=".img")
+            out.append(p)
+        for k, a in labels.items():  # ENVI classes: 0 is 'unlabelled', class c is c + 1
+            p = folder / f"sample_{i:04d}_{k}.hdr"
+            names = ["unlabelled", *_names(ds[k].attrs["class_names"])]
+            envi.save_classification(str(p), np.where(a == IGNORE, 0, a + 1).astype(np.uint8), class_names=names,
+                                     force=True, ext=".img")
+            out.append(p)
+    return out

@@ -14,7 +14,8 @@ def test_whole_pipeline_smoke(dataset, kind, tmp_path, monkeypatch):
     monkeypatch.setenv("IN_TEST", "1")  # smoke-sized parameters
     p = {"dataset": dataset, "out_root": str(tmp_path / "runs"), "report_root": str(tmp_path / "reports")}
     for nb in ("02_train_vae", "03_train_diffusion", "04_synthesize", "05_evaluate"):
-        papermill.execute_notebook(str(ROOT / "nbs" / f"{nb}.ipynb"), str(tmp_path / f"{nb}.ipynb"), parameters=p,
+        extra = {"exports": ["geotiff", "envi"]} if nb == "04_synthesize" else {}  # the GIS / ENVI copies too
+        papermill.execute_notebook(str(ROOT / "nbs" / f"{nb}.ipynb"), str(tmp_path / f"{nb}.ipynb"), parameters={**p, **extra},
                                    kernel_name="python3", cwd=str(ROOT), progress_bar=False)
     runs = tmp_path / "runs" / dataset
     vmeta = json.loads((runs / "vae" / "hsinb_vae.json").read_text())
@@ -40,6 +41,10 @@ def test_whole_pipeline_smoke(dataset, kind, tmp_path, monkeypatch):
         assert got["kind"] == ("seg" if name == "pairs.nc" else "cd") and got["n"] >= 1
         assert got["prov"]["dataset"] == dataset and got["prov"]["sampler"] == "dpmpp" and "model" in got["prov"]
         assert all(a != a or 0 <= a <= 1 for a in got["align"])  # NaN (nothing labelled) or a score in [0, 1]
+    first = "pairs" if kind == "seg" else "triplets"
+    img = "image" if kind == "seg" else "image_t1"
+    assert (runs / "synthesize" / "geotiff" / first / f"sample_0000_{img}.tif").is_file()
+    assert (runs / "synthesize" / "envi" / first / f"sample_0000_{img}.hdr").is_file()
     s = json.loads((runs / "synthesize" / "metrics.json").read_text())
     assert s["kind"] == kind and s["triplets_generated"] >= 1
 
