@@ -342,7 +342,8 @@ def cf_attrs(ds: xr.Dataset, # a scene or a synthetic set
     ds = ds.copy()
     ds.attrs["Conventions"] = "CF-1.8"
     if "wavelength" in ds.coords:
-        ds["wavelength"].attrs.update(units="nm", long_name="band centre wavelength", standard_name="radiation_wavelength")
+        ds["wavelength"].attrs.update(units="nm", long_name="band centre wavelength",
+                                      standard_name="radiation_wavelength")
     names = {"image": "hyperspectral image", "image_t1": "hyperspectral image, date 1",
              "image_t2": "hyperspectral image, date 2", "alignment": "mask-image alignment score (0-1)",
              "kept": "passed the alignment filter (1) or not (0)"}

@@ -328,7 +328,8 @@ def save_synthetic(ds: xr.Dataset, path, mat: bool = True) -> Path:
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     enc = {k: {"zlib": True, "complevel": 4} for k, v in ds.data_vars.items() if v.dtype != object and v.dtype.kind != "U"}
-    cf_attrs(ds).to_netcdf(tmp, engine="netcdf4", encoding=enc); os.replace(tmp, path)
+    cf_attrs(ds).to_netcdf(tmp, engine="netcdf4", encoding=enc)
+    os.replace(tmp, path)
     if mat: export_mat(ds, path.with_suffix(".mat"))
     return path
 
@@ -349,7 +350,8 @@ def export_geotiff(ds: xr.Dataset, # a synthetic set
     folder.mkdir(parents=True, exist_ok=True)
     wl = ds.wavelength.values
     items = "".join(f'<Item name="wavelength" sample="{b}">{w:g}</Item>'
-                    f'<Item name="DESCRIPTION" sample="{b}" role="description">{w:g} nm</Item>' for b, w in enumerate(wl))
+                    f'<Item name="DESCRIPTION" sample="{b}" role="description">{w:g} nm</Item>'
+                    for b, w in enumerate(wl))
     cube_meta = f'<GDALMetadata><Item name="wavelength_units">nm</Item>{items}</GDALMetadata>'
     out = []
     for i, cubes, labels in _sample_arrays(ds):
@@ -380,7 +382,8 @@ def export_envi(ds: xr.Dataset, # a synthetic set
     for i, cubes, labels in _sample_arrays(ds):
         for k, a in cubes.items():
             p = folder / f"sample_{i:04d}_{k}.hdr"
-            meta = {"wavelength": wl, "wavelength units": "Nanometers", "description": f"hsinb synthetic {k}, sample {i}"}
+            meta = {"wavelength": wl, "wavelength units": "Nanometers",
+                    "description": f"hsinb synthetic {k}, sample {i}"}
             envi.save_image(str(p), np.moveaxis(a, 0, -1).astype(np.float32), metadata=meta, force=True, ext=".img")
             out.append(p)
         for k, a in labels.items():  # ENVI classes: 0 is 'unlabelled', class c is c + 1
