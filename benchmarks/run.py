@@ -1,0 +1,186 @@
+"""The benchmark table: for each model, one training step's FLOPs, its time and the share of this machine's matmul
+peak it reaches, in fp32, bf16 autocast and channels-last (and `torch.compile` with --compile); sampling pairs/s per
+sampler; peak memory; the pipeline's wall time per stage from the last `hsinb run` reports. Ratios are only
+meaningful within one run: every figure of a table is measured in the same process, one after the other.
+
+    python benchmarks/run.py [--quick] [--device cpu|cuda] [--compile] [--reports reports/demo]
+
+Prints the table and writes benchmarks/results/<date>-<host>.json. A script, not a test: hosts of one machine
+kind differ by up to 4x, and bf16 is ~80x slower than fp32 on CPUs without native bf16 (AVX2 only).
+"""
+import argparse, json, platform, resource, socket, sys, time
+from pathlib import Path
+import numpy as np
+import torch
+from torch.utils.flop_counter import FlopCounterMode
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cpu_name() -> str:
+    "The CPU model and whether it has native bf16 (avx512_bf16 / amx_bf16 flags)."
+    try: info = Path("/proc/cpuinfo").read_text()
+    except OSError: return platform.processor() or "unknown"
+    model = next((l.split(":", 1)[1].strip() for l in info.splitlines() if l.startswith("model name")), "unknown")
+    flags = next((l.split(":", 1)[1].split() for l in info.splitlines() if l.startswith("flags")), [])
+    native = [f for f in ("avx512_bf16", "amx_bf16") if f in flags]
+    return f"{model} ({'bf16: ' + ', '.join(native) if native else 'no native bf16'})"
+
+
+def sync(dev):
+    if dev.type == "cuda": torch.cuda.synchronize()
+
+
+def timed(fn, dev, n: int, warmup: int = 2) -> float:
+    "Seconds per call of `fn`, after `warmup` calls."
+    for _ in range(warmup): fn()
+    sync(dev)
+    t = time.perf_counter()
+    for _ in range(n): fn()
+    sync(dev)
+    return (time.perf_counter() - t) / n
+
+
+def matmul_peak(dev, dtype, size: int, n: int) -> float:
+    "GFLOP/s of a square matmul in `dtype`: the machine's practical peak for that precision."
+    a, b = (torch.randn(size, size, device=dev, dtype=dtype) for _ in range(2))
+    return 2 * size ** 3 / timed(lambda: a @ b, dev, n) / 1e9
+
+
+def models(dev, quick: bool) -> dict:
+    "Each model at its stage's default size, with one training batch and its loss: name -> (model, step closure)."
+    from hsinb.vae import TwoStreamVAE, vae_loss
+    from hsinb.diffusion import make_unet, make_scheduler, per_stream_loss
+    from hsinb.downstream import SegNet, ChangeNet, seg_loss, cd_loss
+    g = torch.Generator().manual_seed(0)
+    bands, classes, tile = 120, 8, 32
+    vae_b = 4 if quick else 16
+    image = torch.randn(vae_b, bands, tile, tile, generator=g)
+    mask = torch.randint(0, classes, (vae_b, tile, tile), generator=g)
+    vae = TwoStreamVAE(bands, classes, 16, 12, (32, 64, 64), spectral_basis=16)
+    unet_b, lat = (8 if quick else 32), 28
+    z = torch.randn(unet_b, lat, 8, 8, generator=g)
+    cell = torch.ones(unet_b, 8, 8, dtype=torch.long)
+    unet, sched = make_unet(lat, 8, (64, 128, 128), per_stream=True), make_scheduler()
+    d_b = 4 if quick else 16
+    x = torch.randn(d_b, bands, 16, 16, generator=g)
+    y = torch.randint(0, classes, (d_b, 16, 16), generator=g)
+    out = {
+        "VAE (both streams)": (vae, {"image": image, "mask": mask}, lambda m, b: vae_loss(m, b)[0]),
+        "joint UNet (per-stream)": (unet, {"z": z, "cell": cell},
+                                    lambda m, b: per_stream_loss(m, b, sched, image_channels=16)[0]),
+        "SegNet": (SegNet(bands, classes), {"image": x, "mask": y}, lambda m, b: seg_loss(m, b)[0]),
+        "ChangeNet (diff input)": (ChangeNet(bands, diff_input=True),
+                                   {"image_t1": x, "image_t2": x + 0.1, "change": (y > 3).long()},
+                                   lambda m, b: cd_loss(m, b)[0]),
+    }
+    return {k: (m.to(dev).train(), {n: t.to(dev) for n, t in b.items()}, f) for k, (m, b, f) in out.items()}
+
+
+def step_fn(model, batch, loss_fn, dev, variant: str):
+    "One optimisation step of `model` in a variant: fp32, bf16 autocast, channels-last or compiled."
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    fwd = torch.compile(model) if variant == "compile" else model
+    if variant == "channels-last": model.to(memory_format=torch.channels_last)
+    cast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=variant == "bf16")
+
+    def step():
+        with cast: loss = loss_fn(fwd, batch)
+        loss.backward()
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+    return step
+
+
+def train_flops(model, batch, loss_fn) -> int:
+    "FLOPs of one forward + backward (torch.utils.flop_counter)."
+    with FlopCounterMode(display=False) as fc:
+        loss_fn(model, batch).backward()
+    model.zero_grad(set_to_none=True)
+    return fc.get_total_flops()
+
+
+def sampling(dev, quick: bool) -> dict:
+    "Pairs per second of a default-size pipeline (untrained weights: speed only) for each sampler."
+    from hsinb.datasets import load, make_splits
+    from hsinb.vae import TwoStreamVAE, scene_band_stats, scene_classes
+    from hsinb.diffusion import make_unet, make_scheduler, build_pipeline
+    scene = load("demo")
+    stats = scene_band_stats(scene, make_splits(scene.sizes["y"], scene.sizes["x"]).values == 0)
+    names = scene_classes(scene)
+    vae = TwoStreamVAE(scene.sizes["band"], len(names), 16, 12, (32, 64, 64), spectral_basis=16)
+    latent = {"image_mean": [0.0] * 16, "image_std": [1.0] * 16, "mask_mean": [0.0] * 12, "mask_std": [1.0] * 12}
+    pipe = build_pipeline(vae, make_unet(28, 8, (64, 128, 128), per_stream=True), make_scheduler(), stats,
+                          {"class_names": names, "latent": latent}, tile=32).to(dev)
+    n = 4 if quick else 16
+    runs = [("ddim", 50), ("dpmpp", 20)] + ([] if quick else [("ddpm", 1000)])
+    out = {}
+    for sampler, steps in runs:
+        s = timed(lambda: pipe(num_samples=n, sampler=sampler, steps=steps, progress=False, output_type="np"), dev, 1, 1)
+        out[f"{sampler}-{steps}"] = n / s
+    return out
+
+
+def stage_times(reports: Path) -> dict:
+    "Wall time of each stage notebook executed by `hsinb run` (papermill's recorded duration), in seconds."
+    out = {}
+    for nb in sorted(reports.glob("0[2-5]_*.ipynb")):
+        meta = json.loads(nb.read_text()).get("metadata", {}).get("papermill", {})
+        if meta.get("duration") is not None: out[nb.stem] = round(float(meta["duration"]), 1)
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="small batches and few repeats (about a minute on 2 cores)")
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--compile", action="store_true", help="also time torch.compile (slow to warm up)")
+    ap.add_argument("--reports", type=Path, default=ROOT / "reports" / "demo", help="stage timings from here")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    a = ap.parse_args(argv)
+    dev, torch_threads = torch.device(a.device), torch.get_num_threads()
+    host = {"date": time.strftime("%Y-%m-%d %H:%M"), "host": socket.gethostname(), "cpu": cpu_name(),
+            "threads": torch_threads, "torch": torch.__version__, "device": str(dev),
+            "gpu": torch.cuda.get_device_name(dev) if dev.type == "cuda" else None}
+    print(json.dumps(host))
+    size, reps = (1024, 3) if a.quick else ((1024, 10) if dev.type == "cpu" else (8192, 20))
+    peak = {"fp32": matmul_peak(dev, torch.float32, size, reps),
+            "bf16": matmul_peak(dev, torch.bfloat16, size // 2 if dev.type == "cpu" else size, max(1, reps // 5))}
+    print(f"matmul peak: fp32 {peak['fp32']:.0f} GFLOP/s, bf16 {peak['bf16']:.0f} GFLOP/s")
+    variants = ["fp32", "bf16", "channels-last"] + (["compile"] if a.compile else [])
+    rows = []
+    for name, (model, batch, loss_fn) in models(dev, a.quick).items():
+        flops = train_flops(model, batch, loss_fn)
+        for v in variants:
+            state = {k: t.clone() for k, t in model.state_dict().items()}
+            try: s = timed(step_fn(model, batch, loss_fn, dev, v), dev, 2 if a.quick else 10, 1)
+            except Exception as e:  # a variant the backend cannot run is reported, not fatal
+                rows.append({"model": name, "variant": v, "error": f"{type(e).__name__}: {e}"[:200]})
+                continue
+            finally:
+                model.to(memory_format=torch.contiguous_format)
+                model.load_state_dict(state)
+            achieved = flops / s / 1e9
+            ref = peak["bf16" if v == "bf16" else "fp32"]
+            rows.append({"model": name, "variant": v, "gflop_per_step": flops / 1e9, "ms_per_step": 1e3 * s,
+                         "gflop_per_s": achieved, "share_of_peak": achieved / ref})
+    mem = (torch.cuda.max_memory_allocated(dev) if dev.type == "cuda"
+           else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+    samp = sampling(dev, a.quick)
+    res = {"host": host, "quick": a.quick, "matmul_peak_gflops": peak, "train_step": rows, "sampling_pairs_per_s": samp,
+           "peak_memory_mb": mem / 2 ** 20, "stage_seconds": stage_times(a.reports)}
+    print(f"\n{'model':26s} {'variant':14s} {'GFLOP/step':>10s} {'ms/step':>9s} {'GFLOP/s':>8s} {'of peak':>8s}")
+    for r in rows:
+        if "error" in r: print(f"{r['model']:26s} {r['variant']:14s} failed: {r['error']}")
+        else: print(f"{r['model']:26s} {r['variant']:14s} {r['gflop_per_step']:10.2f} {r['ms_per_step']:9.1f} "
+                    f"{r['gflop_per_s']:8.1f} {100 * r['share_of_peak']:7.0f}%")
+    print("sampling (pairs/s):", {k: round(v, 2) for k, v in samp.items()})
+    print(f"peak memory: {res['peak_memory_mb']:.0f} MB; stage wall time (s): {res['stage_seconds']}")
+    a.out.mkdir(parents=True, exist_ok=True)
+    f = a.out / f"{time.strftime('%Y-%m-%d')}-{host['host']}{'-quick' if a.quick else ''}.json"
+    f.write_text(json.dumps(res, indent=1))
+    print(f"wrote {f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
