@@ -91,7 +91,8 @@ def run_pipeline(dataset: str = "demo", # registered, imported or package-provid
                  params: dict | None = None, # `key`: to every stage that declares it, `stage.key`: to that stage only
                  stages: list[str] | None = None, # subset of stage names to run (default: all available)
                  force: bool = False, # re-run even up-to-date stages
-                 root: Path | None = None, # where runs/ and reports/ go (default: the project the user is in)
+                 root: Path | None = None, # the project: kernels run in it, data/ is in it (default: where you are)
+                 out: Path | None = None, # where runs/ and reports/ go (default: `root`)
                  log=print, # where progress lines go
                  quiet: bool = True, # False: papermill's cell progress bar and the stage's own output as it runs
                 ) -> dict: # stage -> 'ran' | 'skipped'
@@ -99,6 +100,7 @@ def run_pipeline(dataset: str = "demo", # registered, imported or package-provid
     import papermill as pm
     from hsinb.datasets import get_spec
     root = Path(root or project_root()).resolve()
+    out = Path(out or root).resolve()
     get_spec(dataset, root / "data")  # unknown names fail here, before anything runs
     params, nb_dir = dict(params or {}), stage_dir(root)
     avail = available_stages(root)
@@ -108,10 +110,10 @@ def run_pipeline(dataset: str = "demo", # registered, imported or package-provid
             raise ValueError(f"unknown or unavailable stage(s) {sorted(unknown)}, available: {[s for s, _ in avail]}")
     declared = {stage: notebook_params(nb_dir / f"{nb}.ipynb") for stage, nb in avail}
     _check_params(params, declared)
-    with run_lock(root / "runs" / dataset, dataset, log):
-        report = root / "reports" / dataset
+    with run_lock(out / "runs" / dataset, dataset, log):
+        report = out / "reports" / dataset
         report.mkdir(parents=True, exist_ok=True)
-        state_dir = root / "runs" / dataset / ".pipeline"
+        state_dir = out / "runs" / dataset / ".pipeline"
         state_dir.mkdir(parents=True, exist_ok=True)
         status, upstream = {}, None
         for stage, nbname in avail:
@@ -121,10 +123,10 @@ def run_pipeline(dataset: str = "demo", # registered, imported or package-provid
                 upstream = done.get("finished") if done else None
                 continue
             nb = nb_dir / f"{nbname}.ipynb"
-            p = _stage_params(stage, declared[stage], params, dataset, root)
+            p = _stage_params(stage, declared[stage], params, dataset, out)
             # up to date = same parameters, same notebook, and built on the same run of the stage before it
             key = {"params": p, "notebook": _sha(nb), "upstream": upstream}
-            if not force and done is not None and done.get("key") == key and (root / "runs" / dataset / stage).is_dir():
+            if not force and done is not None and done.get("key") == key and (out / "runs" / dataset / stage).is_dir():
                 log(f"[{stage}] up to date (same parameters, notebook and upstream run): skipped")
                 status[stage] = "skipped"
                 upstream = done.get("finished")
@@ -151,7 +153,7 @@ def run_pipeline(dataset: str = "demo", # registered, imported or package-provid
             state_f.write_text(json.dumps({"key": key, "finished": upstream}))
             status[stage] = "ran"
             log(f"[{stage}] done in {time.time() - t0:.0f} s")
-        write_summary(dataset, root)
+        write_summary(dataset, out)
     return status
 
 # %% ../nbs/06_cli.ipynb #c008
@@ -340,10 +342,10 @@ def main(argv=None):
     a = _parser().parse_args(argv)
     try:
         if a.cmd == "run":
-            root = (a.out or project_root()).resolve()
+            out = (a.out or project_root()).resolve()
             st = run_pipeline(a.dataset, {**PRESETS.get(a.preset, {}), **parse_params(a.param)}, a.stages, a.force,
-                              root=root, quiet=a.quiet)
-            print(f"pipeline on {a.dataset!r}: {st}, report: {root / 'reports' / a.dataset / 'summary.md'}")
+                              out=out, quiet=a.quiet)
+            print(f"pipeline on {a.dataset!r}: {st}, report: {out / 'reports' / a.dataset / 'summary.md'}")
         elif a.cmd == "import": return import_command(a)
         elif a.cmd == "datasets":
             for r in dataset_table():

@@ -49,6 +49,11 @@ def test_import_salinas_a_and_run_from_another_folder(tmp_path):
     assert json.loads((tmp_path / "runs" / "mine" / "vae" / "metrics.json").read_text())["dataset"] == "mine"
     assert (sorted(p.name for p in (ROOT / "runs").iterdir()) if (ROOT / "runs").is_dir() else []) == before
     assert "mine           seg here" in hsinb("datasets", cwd=tmp_path).stdout
+    # --out: runs and reports elsewhere, the project's imported data still found
+    hsinb("run", "--dataset", "mine", "--stages", "vae", "--quiet", "--out", tmp_path / "elsewhere", cwd=tmp_path,
+          env={"IN_TEST": "1"})
+    assert (tmp_path / "elsewhere" / "runs" / "mine" / "vae" / "metrics.json").is_file()
+    assert (tmp_path / "elsewhere" / "reports" / "mine" / "summary.md").is_file()
 
 
 @needs_data
