@@ -15,7 +15,8 @@ import xarray as xr
 from . import __version__
 from .cube import (IGNORE, CHANGE_CLASSES, as_image, as_mask, make_scene, make_change_scene, save_scene,
                         project_root, _names)
-from .datasets import (REGISTRY, SCENE_FILE, read_mat, pick_var, read_envi, envi_wavelengths, read_bitmap)
+from .datasets import (REGISTRY, SCENE_FILE, find_spec, read_mat, pick_var, read_envi, envi_wavelengths,
+                            read_bitmap)
 
 # %% ../nbs/01c_importer.ipynb #c006
 FORMATS = {".mat": "MATLAB", ".npy": "NumPy", ".hdr": "ENVI", ".tif": "GeoTIFF", ".tiff": "GeoTIFF", ".nc": "netCDF",
@@ -359,7 +360,7 @@ def import_scene(name: str, # the dataset name to create (letters, digits, '_', 
     "Validate a user's files, show what they hold and write them as the dataset `name` (atomically)."
     if not NAME_RULE.match(str(name)):
         raise ValueError(f"dataset name {name!r}: use letters, digits, '_', '-' or '.', starting with a letter")
-    spec = REGISTRY.get(name)
+    spec = find_spec(name)  # built in, from a package, or an earlier import
     if spec is not None and spec.origin != "imported":
         raise ValueError(f"{name!r} is already a dataset ({spec.origin}: {spec.title}), choose another name")
     folder = Path(data_dir) if data_dir is not None else project_root() / "data"

@@ -133,6 +133,10 @@ def test_entry_point_dataset_is_seen_in_a_papermill_kernel(tmp_path, monkeypatch
     assert text.strip() == "seg (8, 48, 48) ['wheat', 'barley', 'fallow'] package hsinb-example-datasets"
     out = hsinb("datasets", cwd=tmp_path, env={"PYTHONPATH": os.environ["PYTHONPATH"]}).stdout
     assert "example_field  seg built in     package hsinb-example-datasets" in out
+    _files(tmp_path)  # a package's dataset name cannot be taken by an import
+    out = hsinb("import", "example_field", "--image", "cube.npy", "--mask", "gt.npy", cwd=tmp_path, check=False,
+                env={"PYTHONPATH": os.environ["PYTHONPATH"]})
+    assert out.returncode == 1 and "already a dataset (package hsinb-example-datasets" in out.stderr
 
 
 def test_non_editable_install_runs_in_an_empty_folder(tmp_path):
