@@ -331,7 +331,8 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--units", default="as distributed", help="units of the cube values (e.g. reflectance, DN)")
     i.add_argument("--sensor", default="", help="sensor name, kept in the scene")
     i.add_argument("--title", help="a title for reports")
-    i.add_argument("--data", type=Path, help="where data/NAME/ goes (default: the project's data/)")
+    i.add_argument("--data", type=Path, help="where NAME/ goes (default: the project's data/). Another "
+                                             "folder is found when HSINB_DATA points at it")
     i.add_argument("--force", action="store_true", help="replace an earlier import of NAME")
     sub.add_parser("datasets", help="every dataset: here, downloadable, or where to get it")
     sub.add_parser("check-sync", help="fail if nbdev_export/nbdev_clean change tracked files")
