@@ -602,9 +602,11 @@ def remap_labels(gt: np.ndarray, # source labels
     gt = np.asarray(gt).astype(np.int64)
     unknown = np.setdiff1d(np.unique(gt), [*ids, *background])
     if unknown.size: raise ValueError(f"{path}: unknown label values {unknown[:10].tolist()} (expected {list(ids)} or background {list(background)})")
-    lut = np.full(int(max(gt.max(), max(ids))) + 1, IGNORE, np.int64)
-    lut[list(ids)] = np.arange(len(ids))
-    return lut[gt]
+    # searchsorted, not a lookup table indexed by id: negative ids (e.g. an unlabelled value of -1) stay correct
+    order = np.argsort(ids)
+    ids_sorted = np.asarray(ids, np.int64)[order]
+    pos = np.searchsorted(ids_sorted, gt).clip(0, len(ids) - 1)
+    return np.where(ids_sorted[pos] == gt, order[pos], IGNORE)
 
 def gic_gt_mask(path: Path, classes, ids=None, var=None) -> xr.DataArray:
     "A GIC ground-truth map as a mask."
