@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['ABLATION', 'pca_basis', 'frechet_distance', 'windows', 'nn_distances', 'aggregate', 'markdown_table',
-           'synthetic_arrays', 'score', 'generate_set', 'set_images', 'mask_following', 'evaluate_cell']
+           'pseudo_label_quality', 'pseudo_quality_markdown', 'synthetic_arrays', 'score', 'generate_set', 'set_images',
+           'mask_following', 'evaluate_cell']
 
 # %% ../nbs/05_evaluate.ipynb #c003
 import time, shutil, tempfile, dataclasses
@@ -13,7 +14,7 @@ import numpy as np
 from .vae import crop
 from .cube import IGNORE
 from .downstream import (AnchoredTiles, MixedTiles, AddedTiles, DownstreamConfig, fit, predict, seg_scores, cd_scores,
-                              scene_arrays, pseudo_labels, cva_otsu, cva_pseudo_labels)
+                              scene_arrays, pseudo_labels, cva_otsu, cva_pseudo_labels, confusion_labelled)
 from .synthesize import (GeneratorConfig, fit_generator, generate_pairs, generate_triplets, layout_windows, balanced_layouts,
                               change_layouts,
                               alignment_scores, std_images, pixel_losses, class_reference_losses, pixel_filter)
@@ -79,6 +80,43 @@ def markdown_table(agg: list, metrics: list, scale: float = 100.0) -> str:
         cells = [f"{d[m + '_mean'] * scale:.1f} ± {d[m + '_std'] * scale:.1f}" if np.isfinite(d[m + "_mean"]) else "n/a" for m in metrics]
         lines.append(f"| {d['fraction'] * 100:g} % | {d['condition']} | {d['n']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+# %% ../nbs/05_evaluate.ipynb #c010b
+def pseudo_label_quality(pseudo: np.ndarray, # (y, x) self-training targets: the blocks' labels, else pseudo-labels or IGNORE
+                         labels: np.ndarray, # (y, x) the cell's labelled blocks (IGNORE elsewhere)
+                         reference: np.ndarray, # (y, x) the withheld reference of the same pixels (IGNORE = none)
+                         k: int, # number of classes
+                        ) -> dict: # coverage, accuracy, per-class recall and precision, labelled px per class
+    "How right the pseudo-labels are where the cell had no label, scored against the withheld reference."
+    hidden = (labels == IGNORE) & (reference >= 0) & (reference < k)
+    given = hidden & (pseudo != IGNORE)
+    cm = confusion_labelled(np.where(given, reference, IGNORE), pseudo, k).astype(np.float64)
+    per_ref = np.array([(hidden & (reference == c)).sum() for c in range(k)], np.float64)
+    per_pseudo = cm.sum(0)
+    tp = np.diag(cm)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        recall = np.where(per_ref > 0, tp / per_ref, np.nan)
+        precision = np.where(per_pseudo > 0, tp / per_pseudo, np.nan)
+    nan_none = lambda a: [None if np.isnan(v) else float(v) for v in a]
+    return {"hidden_px": int(hidden.sum()),
+            "coverage": float(given.sum() / hidden.sum()) if hidden.any() else float("nan"),
+            "accuracy": float(tp.sum() / cm.sum()) if cm.sum() else float("nan"),
+            "recall": nan_none(recall), "precision": nan_none(precision),
+            "labelled_px": [int((labels == c).sum()) for c in range(k)]}
+
+def pseudo_quality_markdown(qualities: dict, # {"fraction/seed": `pseudo_label_quality` dict}
+                            names: list, # class names
+                           ) -> str: # a markdown table, one row per cell ('' when there is none)
+    "The pseudo-label diagnostic of every cell as a table."
+    pct = lambda v: "n/a" if np.isnan(v) else f"{v:.1%}"
+    rows = [f"| {key} | {', '.join(map(str, q['labelled_px']))} | {pct(q['coverage'])} | {pct(q['accuracy'])} | "
+            + " ".join("-" if v is None else f"{v:.2f}" for v in q["recall"]) + " |"
+            for key, q in qualities.items() if q]
+    if not rows: return ""
+    head = ["| fraction/seed | labelled px per class | pseudo-labelled share | accuracy | recall per class |",
+            "|---|---|---|---|---|"]
+    return "\n".join([f"Classes in order: {', '.join(names)}.", ""] + head + rows)
+
 
 # %% ../nbs/05_evaluate.ipynb #c012
 def synthetic_arrays(kind: str, pipe, gen: dict, keep: np.ndarray) -> dict:
@@ -154,6 +192,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                   layout_judge=None, # segmenter trained on all real training labels, scoring mask-following
                   guidance_curve=(1.0, 2.0, 4.0), # guidance scales of the mask-following curve
                   save_predictions=None, # .npz path: test-region predictions per condition and a few synthetic samples
+                  reference: np.ndarray | None = None, # (y, x) withheld labels: only to score the pseudo-labels, never trained on
                   work_dir=None, seed: int = 0, device: str = "auto", log=print,
                  ) -> tuple[list, dict]: # (rows of scores per condition, cell info)
     "Baselines, a generator fitted on this cell's labels and the region's images, its synthetic set, every condition."
@@ -190,6 +229,11 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     tr_imgs = [crop(v["image"], trbox) for v in views]
     pl = pseudo_labels(judge, tr_imgs, real[lab_key], np.ones(real[lab_key].shape, bool), self_train_threshold)
     info["pseudo_labelled_share"] = float((pl != IGNORE).mean())
+    if reference is not None:
+        info["pseudo_quality"] = pseudo_label_quality(pl, crop(labels, trbox), crop(reference, trbox), k)
+        pq = info["pseudo_quality"]
+        log(f"    pseudo-labels (vs the withheld reference): {pq['coverage']:.1%} of {pq['hidden_px']} hidden px, "
+            f"accuracy {pq['accuracy']:.3f}, recall per class " + " ".join(f"{v:.2f}" if v is not None else "-" for v in pq["recall"]))
     self_ds = AnchoredTiles({**real, lab_key: pl}, lab_key, tile=dcfg.tile, length=n_len, seed=seed, class_balanced=bal)
     run("self-training", self_ds, "self")
     if kind == "cd":  # the floor as a teacher: CVA's confident pixels, where the labelled blocks confirm CVA
