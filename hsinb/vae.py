@@ -166,6 +166,22 @@ class TwoStreamVAE(torch.nn.Module):
         self.mask_vae = BlockMaskAutoencoder(in_channels=n_classes + 1, out_channels=n_classes + 1, latent_channels=mask_latent,
                                              factor=self.downsample, hidden=mask_hidden)
 
+    @classmethod
+    def from_streams(cls, image_vae: SpectralAutoencoderKL, # a trained image stream
+                     mask_vae: BlockMaskAutoencoder, # a trained mask stream on the same latent grid
+                    ) -> "TwoStreamVAE":
+        "Wrap two existing streams (their weights shared, not copied), e.g. a pipeline's components."
+        ds = 2 ** (len(image_vae.config.block_out_channels) - 1)
+        if mask_vae.config.factor != ds:
+            raise ValueError(f"TwoStreamVAE.from_streams: the mask stream's {mask_vae.config.factor}x blocks do not match "
+                             f"the image stream's {ds}x downsampling")
+        vae = cls.__new__(cls)
+        torch.nn.Module.__init__(vae)
+        vae.image_vae, vae.mask_vae = image_vae, mask_vae
+        vae.n_bands, vae.n_classes = image_vae.config.in_channels, mask_vae.config.in_channels - 1
+        vae.downsample, vae.mask_lr_scale = ds, 2.0
+        return vae
+
     @property
     def config(self) -> dict:
         iv, mv = self.image_vae.config, self.mask_vae.config
