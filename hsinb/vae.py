@@ -7,7 +7,7 @@ __all__ = ['VAE_PARTS', 'ResBlock', 'SpectralAutoencoderKL', 'make_autoencoder',
            'spectral_angle', 'dice_loss', 'vae_loss', 'pad_to', 'reconstruct', 'sam_map', 'image_metrics', 'confusion',
            'miou', 'mask_metrics', 'boundary_band', 'fidelity_table', 'fidelity_markdown', 'latent_stats', 'save_vae',
            'load_vae', 'scene_views', 'scene_band_stats', 'scene_classes', 'views_batch', 'crop', 'evaluate_views',
-           'save_standin_vae', 'params_hash', 'stage_dirs', 'publish', 'require_stage']
+           'save_standin_vae']
 
 # %% ../nbs/02_train_vae.ipynb #c003
 import os, json, math, time, shutil, tempfile, warnings
@@ -480,35 +480,3 @@ def save_standin_vae(scene: xr.Dataset, # the scene a later stage runs on
     stats = scene_band_stats(scene, where)
     vae = TwoStreamVAE(scene_views(scene, stats)[0]["image"].shape[0], len(scene_classes(scene)), 4, 2, (8, 16, 16), mask_hidden=8, spectral_stem=8)
     return save_vae(vae, folder, stats, scene_classes(scene), {"image_mean": [0.0] * 4, "image_std": [1.0] * 4, "mask_mean": [0.0] * 2, "mask_std": [1.0] * 2})
-
-# %% ../nbs/02_train_vae.ipynb #c028
-import hashlib
-
-def params_hash(params: dict) -> str:
-    "A short stable hash of JSON-able parameters."
-    return hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()[:10]
-
-def stage_dirs(dataset: str, stage: str, params: dict, out_root=None, report_root=None) -> dict:
-    "Folders of a stage run: final output, work (checkpoints), report."
-    if os.environ.get("IN_TEST") and out_root is None:
-        base = Path(tempfile.mkdtemp(prefix="hsinb-test-")); out_root, report_root = base / "runs", base / "reports"
-    out_root = Path(out_root) if out_root else project_root() / "runs"
-    report_root = Path(report_root) if report_root else project_root() / "reports"
-    return {"out": out_root / dataset / stage, "work": out_root / dataset / ".work" / f"{stage}-{params_hash(params)}",
-            "report": report_root / dataset, "runs": out_root}
-
-def publish(tmp_dir: str | Path, final_dir: str | Path) -> Path:
-    "Atomically replace `final_dir` with the completed `tmp_dir` (the old one is removed only after the swap)."
-    tmp_dir, final_dir = Path(tmp_dir), Path(final_dir)
-    old = final_dir.with_name(final_dir.name + ".old")
-    if old.exists(): shutil.rmtree(old)
-    if final_dir.exists(): os.replace(final_dir, old)
-    os.replace(tmp_dir, final_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    return final_dir
-
-def require_stage(folder: str | Path, what: str, command: str) -> Path:
-    "Stop with the command that produces a missing earlier stage's output."
-    folder = Path(folder)
-    if not folder.is_dir(): raise FileNotFoundError(f"{what} not found at {folder}. Produce it first with:\n    {command}")
-    return folder
