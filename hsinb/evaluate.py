@@ -15,8 +15,8 @@ from .vae import crop
 from .cube import IGNORE
 from .downstream import (AnchoredTiles, MixedTiles, AddedTiles, DownstreamConfig, fit, predict, seg_scores, cd_scores,
                               scene_arrays, pseudo_labels, cva_otsu, cva_pseudo_labels, confusion_labelled)
-from .synthesize import (GeneratorConfig, fit_generator, generate_pairs, generate_triplets, layout_windows, balanced_layouts,
-                              change_layouts,
+from .synthesize import (GeneratorConfig, fit_generator, generate_pairs, generate_triplets, layout_windows,
+                              balanced_layouts, change_layouts,
                               alignment_scores, std_images, pixel_losses, class_reference_losses, pixel_filter)
 
 # %% ../nbs/05_evaluate.ipynb #c006
@@ -24,7 +24,8 @@ def pca_basis(x: np.ndarray, # (n, C) real pixel spectra (standardised)
               k: int = 16, # components
              ) -> tuple[np.ndarray, np.ndarray]: # (mean, (C, k) basis)
     "Principal axes of real spectra (the space in which spectra are compared)."
-    mu = x.mean(0); _, _, vt = np.linalg.svd(x - mu, full_matrices=False)
+    mu = x.mean(0)
+    _, _, vt = np.linalg.svd(x - mu, full_matrices=False)
     return mu, vt[:k].T
 
 def frechet_distance(a: np.ndarray, # (n, d) features
@@ -34,8 +35,10 @@ def frechet_distance(a: np.ndarray, # (n, d) features
     from scipy.linalg import sqrtm
     if a.shape[1] != b.shape[1]: raise ValueError(f"frechet_distance: {a.shape[1]} vs {b.shape[1]} features")
     if min(len(a), len(b)) < 2: raise ValueError("frechet_distance: need at least 2 samples on each side")
-    ma, mb = a.mean(0), b.mean(0); ca, cb = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
-    s = sqrtm(ca @ cb); s = s.real if np.iscomplexobj(s) else s
+    ma, mb = a.mean(0), b.mean(0)
+    ca, cb = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
+    s = sqrtm(ca @ cb)
+    s = s.real if np.iscomplexobj(s) else s
     return float(max(0.0, ((ma - mb) ** 2).sum() + np.trace(ca + cb - 2 * s)))
 
 def windows(img: np.ndarray, # (C, y, x)
@@ -43,13 +46,16 @@ def windows(img: np.ndarray, # (C, y, x)
     "All tile x tile windows on a stride grid, flattened."
     C, H, W = img.shape
     if H < tile or W < tile: raise ValueError(f"windows: region {H} x {W} px is smaller than the {tile} px window")
-    return np.stack([img[:, y:y + tile, x:x + tile].ravel() for y in range(0, H - tile + 1, stride) for x in range(0, W - tile + 1, stride)])
+    corners = [(y, x) for y in range(0, H - tile + 1, stride) for x in range(0, W - tile + 1, stride)]
+    return np.stack([img[:, y:y + tile, x:x + tile].ravel() for y, x in corners])
 
 def nn_distances(q: np.ndarray, ref: np.ndarray, chunk: int = 256) -> np.ndarray:
     "Euclidean distance from each row of q to its nearest row of ref, per dimension (RMS)."
-    r2 = (ref ** 2).sum(1); out = []
+    r2 = (ref ** 2).sum(1)
+    out = []
     for i in range(0, len(q), chunk):
-        c = q[i:i + chunk]; d2 = (c ** 2).sum(1)[:, None] + r2[None] - 2 * c @ ref.T
+        c = q[i:i + chunk]
+        d2 = (c ** 2).sum(1)[:, None] + r2[None] - 2 * c @ ref.T
         out.append(np.sqrt(np.maximum(d2.min(1), 0) / q.shape[1]))
     return np.concatenate(out)
 
@@ -77,12 +83,13 @@ def markdown_table(agg: list, metrics: list, scale: float = 100.0) -> str:
     head = "| label fraction | condition | seeds | " + " | ".join(metrics) + " |"
     lines = [head, "|" + "---|" * (3 + len(metrics))]
     for d in agg:
-        cells = [f"{d[m + '_mean'] * scale:.1f} ± {d[m + '_std'] * scale:.1f}" if np.isfinite(d[m + "_mean"]) else "n/a" for m in metrics]
+        mean_std = lambda m: f"{d[m + '_mean'] * scale:.1f} ± {d[m + '_std'] * scale:.1f}"
+        cells = [mean_std(m) if np.isfinite(d[m + "_mean"]) else "n/a" for m in metrics]
         lines.append(f"| {d['fraction'] * 100:g} % | {d['condition']} | {d['n']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 # %% ../nbs/05_evaluate.ipynb #c010b
-def pseudo_label_quality(pseudo: np.ndarray, # (y, x) self-training targets: the blocks' labels, else pseudo-labels or IGNORE
+def pseudo_label_quality(pseudo: np.ndarray, # (y, x) self-training targets: block labels, else pseudo-labels or IGNORE
                          labels: np.ndarray, # (y, x) the cell's labelled blocks (IGNORE elsewhere)
                          reference: np.ndarray, # (y, x) the withheld reference of the same pixels (IGNORE = none)
                          k: int, # number of classes
@@ -121,13 +128,15 @@ def pseudo_quality_markdown(qualities: dict, # {"fraction/seed": `pseudo_label_q
 # %% ../nbs/05_evaluate.ipynb #c012
 def synthetic_arrays(kind: str, pipe, gen: dict, keep: np.ndarray) -> dict:
     "Standardised training arrays of the kept synthetic samples."
-    if kind == "seg": return {"image": std_images(pipe, gen["image"][keep])[0], "mask": gen["mask"][keep].astype(np.int64)}
+    if kind == "seg":
+        return {"image": std_images(pipe, gen["image"][keep])[0], "mask": gen["mask"][keep].astype(np.int64)}
     ims = std_images(pipe, np.stack([gen["image_t1"][keep], gen["image_t2"][keep]], 1))
     return {"image_t1": ims[0], "image_t2": ims[1], "change": gen["change"][keep].astype(np.int64)}
 
 def score(kind: str, model, views: list, box: tuple, k: int) -> dict:
     "Scores of a model on a real region."
-    pred = predict(model, [crop(v["image"], box) for v in views]); ref = crop(views[0]["mask"], box)
+    pred = predict(model, [crop(v["image"], box) for v in views])
+    ref = crop(views[0]["mask"], box)
     return seg_scores(ref, pred, k) if kind == "seg" else cd_scores(ref, pred)
 
 def generate_set(kind: str, pipe, # the cell's generator
@@ -192,13 +201,14 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                   layout_judge=None, # segmenter trained on all real training labels, scoring mask-following
                   guidance_curve=(1.0, 2.0, 4.0), # guidance scales of the mask-following curve
                   save_predictions=None, # .npz path: test-region predictions per condition and a few synthetic samples
-                  reference: np.ndarray | None = None, # (y, x) withheld labels: only to score the pseudo-labels, never trained on
+                  reference: np.ndarray | None = None, # (y, x) withheld labels: scores pseudo-labels, never trained on
                   work_dir=None, seed: int = 0, device: str = "auto", log=print,
                  ) -> tuple[list, dict]: # (rows of scores per condition, cell info)
     "Baselines, a generator fitted on this cell's labels and the region's images, its synthetic set, every condition."
     if generator_labels not in ("labelled", "pseudo"):
         raise ValueError(f"evaluate_cell: generator_labels must be 'labelled' or 'pseudo', got {generator_labels!r}")
-    work = Path(work_dir or tempfile.mkdtemp(prefix="hsinb-cell-")); trbox, tebox = boxes["train"], boxes["test"]
+    work = Path(work_dir or tempfile.mkdtemp(prefix="hsinb-cell-"))
+    trbox, tebox = boxes["train"], boxes["test"]
     real, lab_key = scene_arrays(kind, views, labels, trbox)
     n_len = dcfg.steps * dcfg.batch_size
     bal = kind == "cd" if balanced_crops is None else bool(balanced_crops)
@@ -232,8 +242,9 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     if reference is not None:
         info["pseudo_quality"] = pseudo_label_quality(pl, crop(labels, trbox), crop(reference, trbox), k)
         pq = info["pseudo_quality"]
+        recall = " ".join(f"{v:.2f}" if v is not None else "-" for v in pq["recall"])
         log(f"    pseudo-labels (vs the withheld reference): {pq['coverage']:.1%} of {pq['hidden_px']} hidden px, "
-            f"accuracy {pq['accuracy']:.3f}, recall per class " + " ".join(f"{v:.2f}" if v is not None else "-" for v in pq["recall"]))
+            f"accuracy {pq['accuracy']:.3f}, recall per class {recall}")
     self_ds = AnchoredTiles({**real, lab_key: pl}, lab_key, tile=dcfg.tile, length=n_len, seed=seed, class_balanced=bal)
     run("self-training", self_ds, "self")
     if kind == "cd":  # the floor as a teacher: CVA's confident pixels, where the labelled blocks confirm CVA
@@ -258,7 +269,8 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     pipe, ginfo = fit_generator(vae, vae_meta, band_stats, images, gen_labels, trbox, gcfg, work / "generator",
                                 seed=seed, device=device)
     q = pipe.meta["tile"]
-    if dcfg.tile > q: raise ValueError(f"evaluate_cell: the downstream tile ({dcfg.tile} px) is larger than the generated tiles ({q} px)")
+    if dcfg.tile > q:
+        raise ValueError(f"evaluate_cell: the downstream tile ({dcfg.tile} px) exceeds the generated tiles ({q} px)")
     if gcfg.per_stream:
         t1 = time.time()
         pred = pipe.segment([crop(v["real"], tebox) for v in views], sampler=sampler, steps=sampler_steps, seed=seed,
@@ -295,8 +307,8 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
         log(f"    changed share: labelled reference {info['changed_share_labelled']:.1%}, generated "
             f"{info['changed_share_generated']:.1%} (joint {info['changed_share_joint']:.1%}, "
             f"conditioned {info['changed_share_conditioned']:.1%})")
-    log(f"    generator: {ginfo['labelled_px']} labelled px; {info['generated']} generated; "
-        f"pairs kept by alignment >= {min_alignment}: {info['kept']} (median {info['alignment_median']:.2f}); "
+    log(f"    generator: {ginfo['labelled_px']} labelled px, {info['generated']} generated, "
+        f"pairs kept by alignment >= {min_alignment}: {info['kept']} (median {info['alignment_median']:.2f}), "
         f"pixels kept by the pixel filter: {info['pixel_kept_share']:.1%}")
     syn_tile = min(dcfg.tile, q)
     tiles = lambda a: AnchoredTiles(a, lab_key, tile=syn_tile, length=n_len, seed=seed + 1, stacked=True,
