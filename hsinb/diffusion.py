@@ -18,7 +18,8 @@ import torch.nn.functional as F
 import xarray as xr
 from fastcore.basics import patch
 from diffusers import UNet2DModel, DDPMScheduler, DDIMScheduler, DPMSolverMultistepScheduler, DiffusionPipeline
-from .cube import IGNORE, as_image, as_mask, make_scene, make_change_scene, denormalize, CHANGE_CLASSES, _names
+from .cube import (IGNORE, as_image, as_mask, make_scene, make_change_scene, normalize, denormalize,
+                        CHANGE_CLASSES, _names)
 from .vae import TwoStreamVAE, SpectralAutoencoderKL, BlockMaskAutoencoder, load_vae, pad_to
 
 # %% ../nbs/03_train_diffusion.ipynb #c006
@@ -265,11 +266,11 @@ class HSIDiffusionPipeline(DiffusionPipeline):
                           coords={"wavelength": ("band", np.asarray(m["wavelength"]))}, attrs={"units": m.get("units", "unknown")})
 
     def normalize(self, image) -> np.ndarray:
-        "Standardise an image (sensor units) with the pipeline's band statistics."
+        "Standardise an image (sensor units) with the pipeline's band statistics (`hsinb.cube.normalize`)."
         v = np.asarray(image.values if isinstance(image, xr.DataArray) else image, dtype=np.float64)
-        if v.shape[0] != self.meta["n_bands"]: raise ValueError(f"image: {v.shape[0]} bands, the pipeline was trained on {self.meta['n_bands']}")
-        s = self._stats()
-        return ((v - s["mean"].values[:, None, None]) / s["std"].values[:, None, None]).astype(np.float32)
+        if v.shape[0] != self.meta["n_bands"]:
+            raise ValueError(f"image: {v.shape[0]} bands, the pipeline was trained on {self.meta['n_bands']}")
+        return normalize(v, self._stats())
 
 # %% ../nbs/03_train_diffusion.ipynb #c013
 def build_pipeline(vae: TwoStreamVAE, unet: UNet2DModel, scheduler: DDPMScheduler, band_stats: xr.Dataset, vae_meta: dict, tile: int,
