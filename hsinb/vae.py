@@ -436,11 +436,13 @@ def load_vae(folder: str | Path, device="cpu") -> tuple[TwoStreamVAE, xr.Dataset
 from .cube import CHANGE_CLASSES
 
 def scene_views(scene: xr.Dataset, stats: xr.Dataset) -> list[dict]:
-    "Views of a scene: {'real', 'image' (standardised), 'mask'} per image (two for a change scene)."
+    "Views of a scene, one per image (two for a change scene): {'sensor_units', 'image' (standardised), 'mask'}."
     if scene.attrs.get("kind") == "cd":
-        m = scene.change.values.astype(np.int64)
-        return [{"real": scene[v].values, "image": normalize(scene[v].values, stats), "mask": m} for v in ("image_t1", "image_t2")]
-    return [{"real": scene.image.values, "image": normalize(scene.image.values, stats), "mask": scene["mask"].values.astype(np.int64)}]
+        images, mask = [scene["image_t1"].values, scene["image_t2"].values], scene["change"].values
+    else:
+        images, mask = [scene["image"].values], scene["mask"].values
+    mask = mask.astype(np.int64)
+    return [{"sensor_units": im, "image": normalize(im, stats), "mask": mask} for im in images]
 
 def scene_band_stats(scene: xr.Dataset, where: np.ndarray) -> xr.Dataset:
     "Band statistics of a scene's training region (both dates of a change scene)."
@@ -467,7 +469,7 @@ def crop(a: np.ndarray, box) -> np.ndarray:
 def evaluate_views(vae: TwoStreamVAE, views: list, box, stats: xr.Dataset, device="cpu") -> tuple[dict, list]:
     "Image and mask metrics of whole-region reconstructions over all views (sensor units), and the reconstructions."
     recs = [reconstruct(vae, crop(v["image"], box), crop(v["mask"], box), device) for v in views]
-    real = np.concatenate([crop(v["real"], box) for v in views], -1)
+    real = np.concatenate([crop(v["sensor_units"], box) for v in views], -1)
     fake = np.concatenate([denormalize(r, stats) for r, _ in recs], -1)
     true_m = np.concatenate([crop(v["mask"], box) for v in views], -1); pred_m = np.concatenate([l for _, l in recs], -1)
     return {**image_metrics(real, fake), **mask_metrics(true_m, pred_m, vae.n_classes)}, recs
