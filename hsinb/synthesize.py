@@ -197,15 +197,17 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
                  ):
     "Fit a generator's label-dependent parts on a region's labels (and, by default, all its images); (pipeline, info)."
     from hsinb.train import TrainConfig, train
-    work_dir = Path(work_dir); ds_ = vae.downsample; q = cfg.latent_tile * ds_
+    work_dir = Path(work_dir)
+    factor = vae.downsample  # px per latent cell
+    q = cfg.latent_tile * factor
     lab_tr = crop(labels, box)
     if not (lab_tr != IGNORE).any(): raise ValueError("fit_generator: no labelled pixel in the training region")
     v2 = copy.deepcopy(vae).cpu()
     torch.manual_seed(seed)
-    mc = dict(v2.mask_vae.config); v2.mask_vae = BlockMaskAutoencoder(**{k: v for k, v in mc.items() if not k.startswith("_")})
+    v2.mask_vae = BlockMaskAutoencoder.from_config(v2.mask_vae.config)  # a fresh mask stream, same architecture
     for p in v2.image_vae.parameters(): p.requires_grad_(False)
     mo = torch.nn.ModuleDict({"mask_vae": v2.mask_vae})  # train() optimises the module it is given: the mask stream alone
-    tiles = AnchoredTiles({"mask": lab_tr.astype(np.int64)}, "mask", tile=min(q, *lab_tr.shape) // ds_ * ds_, length=cfg.mask_steps * 16, seed=seed)
+    tiles = AnchoredTiles({"mask": lab_tr.astype(np.int64)}, "mask", tile=min(q, *lab_tr.shape) // factor * factor, length=cfg.mask_steps * 16, seed=seed)
     tc = TrainConfig(steps=cfg.mask_steps, batch_size=16, lr=2e-3, warmup=max(1, cfg.mask_steps // 10), seed=seed, device=device,
                      ckpt_every=0, log_every=max(1, cfg.mask_steps // 10))
     _, info_m = train(mo, lambda m, b: vae_loss(v2, {"mask": b["mask"]}), tiles, work_dir / "mask", tc, resume=False, desc="mask stream")
@@ -216,7 +218,7 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
     ks = range(8) if lab_tr.shape[0] == lab_tr.shape[1] else (0, 2, 4, 6)  # flips/rotations that keep the region's shape
     maps = [encode_joint(v2, [dihedral(im, k) for im in img_tr], dihedral(lab_tr, k), latent, dev) for k in ks]
     # latent cells whose pixels are at least half labelled: the labelled cells of the mask stream
-    shares = np.stack([cell_share(dihedral(lab_tr, k), ds_) for k in ks])
+    shares = np.stack([cell_share(dihedral(lab_tr, k), factor) for k in ks])
     lt = min(cfg.latent_tile, *maps[0].shape[1:])
     tiles = generator_tiles(np.stack(maps), shares, cfg, lt, seed)
     torch.manual_seed(seed)
@@ -231,7 +233,7 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
                      ema_decay=cfg.ema_decay if cfg.steps > 50 else 0.0, ckpt_every=0, log_every=max(1, cfg.steps // 20))
     unet, info_d = train(unet, loss_fn, tiles, work_dir / "diffusion", tc, resume=False, desc="diffusion")
     meta = {**vae_meta, "latent": latent}
-    pipe = build_pipeline(v2, unet, sched, band_stats, meta, tile=lt * ds_, n_images=len(images), extra=extra).to(dev)
+    pipe = build_pipeline(v2, unet, sched, band_stats, meta, tile=lt * factor, n_images=len(images), extra=extra).to(dev)
     return pipe, {"mask_seconds": info_m["train_seconds"], "diffusion_seconds": info_d["train_seconds"],
                   "labelled_px": int((lab_tr != IGNORE).sum()), "latent_tile": lt,
                   "labelled_cells": float((shares >= 0.5).mean()),

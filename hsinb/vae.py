@@ -424,8 +424,9 @@ def load_vae(folder: str | Path, device="cpu") -> tuple[TwoStreamVAE, xr.Dataset
     missing = [p for p in VAE_PARTS if not (folder / p).is_file()]
     if missing: raise FileNotFoundError(f"VAE folder {folder}: missing {missing}")
     meta = json.loads((folder / "hsinb_vae.json").read_text())
-    vae = TwoStreamVAE(meta["n_bands"], meta["n_classes"], meta["image_latent"], meta["mask_latent"], tuple(meta["widths"]),
-                       meta["mask_hidden"], meta["layers_per_block"], meta["spectral_stem"],
+    vae = TwoStreamVAE(n_bands=meta["n_bands"], n_classes=meta["n_classes"], image_latent=meta["image_latent"],
+                       mask_latent=meta["mask_latent"], widths=tuple(meta["widths"]), mask_hidden=meta["mask_hidden"],
+                       layers_per_block=meta["layers_per_block"], spectral_stem=meta["spectral_stem"],
                        spectral_basis=meta.get("spectral_basis", 0))
     for part in ("image_vae", "mask_vae"):
         getattr(vae, part).load_state_dict(read_weights(folder / part / "diffusion_pytorch_model.safetensors"))
