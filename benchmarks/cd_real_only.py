@@ -16,7 +16,8 @@ from hsinb.datasets import load, make_splits, region_box, low_label_mask
 from hsinb.downstream import (AnchoredTiles, DownstreamConfig, fit, predict, cd_scores, cva_otsu, cva_pseudo_labels,
                               scene_arrays)
 from hsinb.evaluate import aggregate, markdown_table
-from hsinb.vae import scene_views, scene_band_stats, crop
+from hsinb.vae import scene_views, scene_band_stats
+from hsinb.cube import crop
 
 VARIANTS = {"plain": dict(diff_input=False, balanced=False), "diff": dict(diff_input=True, balanced=False),
             "balanced": dict(diff_input=False, balanced=True), "both": dict(diff_input=True, balanced=True),

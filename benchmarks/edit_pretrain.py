@@ -21,7 +21,8 @@ from hsinb.datasets import load, make_splits, region_box, low_label_mask
 from hsinb.downstream import AnchoredTiles, DownstreamConfig, fit, predict, cd_scores, cva_otsu, scene_arrays
 from hsinb.evaluate import aggregate, markdown_table
 from hsinb.synthesize import GeneratorConfig, fit_generator, generate_triplets, std_images
-from hsinb.vae import load_vae, scene_views, scene_band_stats, crop
+from hsinb.vae import load_vae, scene_views, scene_band_stats
+from hsinb.cube import crop
 
 p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 p.add_argument("--source", default="demo", help="segmentation scene whose edits make the triplets")

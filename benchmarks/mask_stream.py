@@ -11,7 +11,8 @@ hidden width of 512 gave 0.997 / 0.996 at 3.6x the time, so only the default is 
 import os, sys, time, numpy as np, torch
 from hsinb.datasets import load_mask, make_splits, region_box, SceneTiles, get_spec
 from hsinb.train import TrainConfig, train
-from hsinb.vae import TwoStreamVAE, vae_loss, pad_to, mask_metrics, boundary_band, confusion, crop
+from hsinb.vae import TwoStreamVAE, vae_loss, pad_to, mask_metrics, boundary_band
+from hsinb.cube import confusion, crop
 from hsinb.cube import IGNORE
 
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 1500

@@ -6,7 +6,7 @@
 __all__ = ['IGNORE', 'MASK_DTYPE', 'CHANGE_CLASSES', 'project_root', 'check_image', 'as_image', 'check_mask', 'as_mask',
            'make_scene', 'make_change_scene', 'check_scene', 'n_classes', 'class_names', 'fit_band_stats', 'normalize',
            'denormalize', 'rgb_bands', 'stretch', 'rgb_composite', 'class_colors', 'mask_rgb', 'save_scene',
-           'load_scene', 'cf_attrs']
+           'load_scene', 'cf_attrs', 'crop', 'dihedral', 'confusion']
 
 # %% ../nbs/00_cube.ipynb #c003
 import os, re, json, shutil, tempfile, warnings
@@ -355,3 +355,17 @@ def cf_attrs(ds: xr.Dataset, # a scene or a synthetic set
                            flag_values=np.arange(-1, len(classes), dtype=np.int16),
                            flag_meanings=" ".join(["unlabelled", *classes]))
     return ds
+
+# %% ../nbs/00_cube.ipynb #c039b
+def crop(a: np.ndarray, box) -> np.ndarray:
+    "Crop the last two axes to (y0, y1, x0, x1)."
+    y0, y1, x0, x1 = box
+    return a[..., y0:y1, x0:x1]
+
+def dihedral(a: np.ndarray, k: int) -> np.ndarray:
+    "The k-th (0..7) flip/rotation of the last two axes."
+    return np.ascontiguousarray(np.flip(np.rot90(a, k % 4, axes=(-2, -1)), -1) if k >= 4 else np.rot90(a, k, axes=(-2, -1)))
+
+def confusion(true: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray:
+    "k x k confusion matrix (rows: truth) of integer labels in 0..k-1."
+    return np.bincount(true.ravel() * k + pred.ravel(), minlength=k * k).reshape(k, k)

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['STREAM_MODES', 'SAMPLERS', 'PIPE_PARTS', 'scale_image_latent', 'scale_mask_latent', 'scale_latents',
-           'unscale_latents', 'dihedral', 'encode_joint', 'cell_share', 'LatentTiles', 'make_unet', 'is_per_stream',
+           'unscale_latents', 'encode_joint', 'cell_share', 'LatentTiles', 'make_unet', 'is_per_stream',
            'make_scheduler', 'diffusion_loss', 'stream_timesteps', 'per_stream_loss', 'sampler_scheduler',
            'HSIDiffusionPipeline', 'build_pipeline', 'edit_mask', 'semantic_edit_pair', 'class_mean_spectra',
            'spectral_angle_deg', 'proportions', 'js_divergence']
@@ -19,7 +19,7 @@ import xarray as xr
 from fastcore.basics import patch
 from diffusers import UNet2DModel, DDPMScheduler, DDIMScheduler, DPMSolverMultistepScheduler, DiffusionPipeline
 from .cube import (IGNORE, as_image, as_mask, make_scene, make_change_scene, normalize, denormalize,
-                        CHANGE_CLASSES, _names)
+                        CHANGE_CLASSES, _names, dihedral)
 from .vae import TwoStreamVAE, SpectralAutoencoderKL, BlockMaskAutoencoder, load_vae, pad_to
 
 # %% ../nbs/03_train_diffusion.ipynb #c006
@@ -48,10 +48,6 @@ def unscale_latents(z: torch.Tensor, latent: dict, n_images: int = 1):
     ci = len(latent["image_mean"])
     zis = [z[:, i * ci:(i + 1) * ci] * _stat(latent, "image_std", z) + _stat(latent, "image_mean", z) for i in range(n_images)]
     return (zis if n_images > 1 else zis[0]), z[:, n_images * ci:] * _stat(latent, "mask_std", z) + _stat(latent, "mask_mean", z)
-
-def dihedral(a: np.ndarray, k: int) -> np.ndarray:
-    "The k-th (0..7) flip/rotation of the last two axes."
-    return np.ascontiguousarray(np.flip(np.rot90(a, k % 4, axes=(-2, -1)), -1) if k >= 4 else np.rot90(a, k, axes=(-2, -1)))
 
 @torch.no_grad()
 def encode_joint(vae: TwoStreamVAE, image, mask: np.ndarray, latent: dict, device="cpu") -> np.ndarray:

@@ -15,8 +15,7 @@ import torch.nn.functional as F
 from diffusers import ModelMixin, ConfigMixin
 from diffusers.configuration_utils import register_to_config
 from .cube import IGNORE
-from .vae import confusion, crop
-from .diffusion import dihedral
+from .cube import confusion, crop, dihedral
 
 # %% ../nbs/03a_downstream.ipynb #c006
 class ChannelNorm(torch.nn.Module):

@@ -11,7 +11,7 @@ __all__ = ['ABLATION', 'pca_basis', 'frechet_distance', 'windows', 'nn_distances
 import time, shutil, tempfile, dataclasses
 from pathlib import Path
 import numpy as np
-from .vae import crop
+from .cube import crop
 from .cube import IGNORE
 from .downstream import (AnchoredTiles, MixedTiles, AddedTiles, DownstreamConfig, fit, predict, seg_scores, cd_scores,
                               scene_arrays, pseudo_labels, cva_otsu, cva_pseudo_labels, confusion_labelled)

@@ -17,8 +17,9 @@ import torch
 import xarray as xr
 from .cube import IGNORE, CHANGE_CLASSES, _names, cf_attrs
 from .datasets import check_synthetic
-from .vae import TwoStreamVAE, BlockMaskAutoencoder, vae_loss, latent_stats, crop
-from .diffusion import (encode_joint, dihedral, cell_share, make_unet, make_scheduler, diffusion_loss, per_stream_loss,
+from .vae import TwoStreamVAE, BlockMaskAutoencoder, vae_loss, latent_stats
+from .cube import crop, dihedral
+from .diffusion import (encode_joint, cell_share, make_unet, make_scheduler, diffusion_loss, per_stream_loss,
                              build_pipeline,
                              semantic_edit_pair, proportions)
 from .downstream import AnchoredTiles, MixedTiles, predict

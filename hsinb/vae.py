@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['VAE_PARTS', 'ResBlock', 'SpectralAutoencoderKL', 'make_autoencoder', 'BlockMaskAutoencoder', 'TwoStreamVAE',
-           'spectral_angle', 'dice_loss', 'vae_loss', 'pad_to', 'reconstruct', 'sam_map', 'image_metrics', 'confusion',
-           'miou', 'mask_metrics', 'boundary_band', 'fidelity_table', 'fidelity_markdown', 'latent_stats', 'save_vae',
-           'load_vae', 'scene_views', 'scene_band_stats', 'scene_classes', 'views_batch', 'crop', 'evaluate_views',
+           'spectral_angle', 'dice_loss', 'vae_loss', 'pad_to', 'reconstruct', 'sam_map', 'image_metrics', 'miou',
+           'mask_metrics', 'boundary_band', 'fidelity_table', 'fidelity_markdown', 'latent_stats', 'save_vae',
+           'load_vae', 'scene_views', 'scene_band_stats', 'scene_classes', 'views_batch', 'evaluate_views',
            'save_standin_vae']
 
 # %% ../nbs/02_train_vae.ipynb #c003
@@ -16,7 +16,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 import xarray as xr
-from .cube import IGNORE, check_image, check_mask, normalize, denormalize, fit_band_stats, project_root
+from .cube import (IGNORE, check_image, check_mask, normalize, denormalize, fit_band_stats, project_root, crop,
+                        confusion)
 from .train import read_weights
 
 # %% ../nbs/02_train_vae.ipynb #c007
@@ -319,10 +320,6 @@ def image_metrics(real: np.ndarray, fake: np.ndarray) -> dict:
     sam = sam_map(real, fake)
     return {"psnr_db": float(20 * np.log10(rng / rmse)) if rmse > 0 else float("inf"), "rmse": rmse, "sam_deg": float(sam.mean())}
 
-def confusion(true: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray:
-    "k x k confusion matrix (rows: truth) of integer labels in 0..k-1."
-    return np.bincount(true.ravel() * k + pred.ravel(), minlength=k * k).reshape(k, k)
-
 def miou(cm: np.ndarray) -> float:
     "Mean IoU over the classes present in truth or prediction."
     inter = np.diag(cm); union = cm.sum(0) + cm.sum(1) - inter
@@ -461,11 +458,6 @@ def views_batch(batch: dict) -> dict:
     "A training batch as {'image', 'mask'}: a change batch contributes both dates, each with the change mask."
     if "image" in batch: return batch
     return {"image": torch.cat([batch["image_t1"], batch["image_t2"]]), "mask": torch.cat([batch["change"], batch["change"]])}
-
-def crop(a: np.ndarray, box) -> np.ndarray:
-    "Crop the last two axes to (y0, y1, x0, x1)."
-    y0, y1, x0, x1 = box
-    return a[..., y0:y1, x0:x1]
 
 def evaluate_views(vae: TwoStreamVAE, views: list, box, stats: xr.Dataset, device="cpu") -> tuple[dict, list]:
     "Image and mask metrics of whole-region reconstructions over all views (sensor units), and the reconstructions."
