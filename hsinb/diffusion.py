@@ -46,14 +46,16 @@ def scale_latents(zi, # image latent (B, ci, h, w), or a list of them (one per d
 def unscale_latents(z: torch.Tensor, latent: dict, n_images: int = 1):
     "Split a joint latent back into raw image latent(s) (a list when `n_images` > 1) and the mask latent."
     ci = len(latent["image_mean"])
-    zis = [z[:, i * ci:(i + 1) * ci] * _stat(latent, "image_std", z) + _stat(latent, "image_mean", z) for i in range(n_images)]
-    return (zis if n_images > 1 else zis[0]), z[:, n_images * ci:] * _stat(latent, "mask_std", z) + _stat(latent, "mask_mean", z)
+    unscale = lambda part, name: part * _stat(latent, f"{name}_std", z) + _stat(latent, f"{name}_mean", z)
+    zis = [unscale(z[:, i * ci:(i + 1) * ci], "image") for i in range(n_images)]
+    return (zis if n_images > 1 else zis[0]), unscale(z[:, n_images * ci:], "mask")
 
 @torch.no_grad()
 def encode_joint(vae: TwoStreamVAE, image, mask: np.ndarray, latent: dict, device="cpu") -> np.ndarray:
-    "Joint scaled latent (C, h, w) of a standardised image (or a list: both dates) and its mask (padded to the downsampling)."
+    "Joint scaled latent (C, h, w) of a standardised image (or both dates) and its mask, padded to the downsampling."
     images = image if isinstance(image, (list, tuple)) else [image]
-    zis = [vae.encode(pad_to(torch.as_tensor(im, dtype=torch.float32, device=device)[None], vae.downsample)[0]) for im in images]
+    as_batch = lambda im: torch.as_tensor(im, dtype=torch.float32, device=device)[None]
+    zis = [vae.encode(pad_to(as_batch(im), vae.downsample)[0]) for im in images]
     m, _ = pad_to(torch.as_tensor(mask, dtype=torch.long, device=device)[None], vae.downsample, mode="replicate")
     return scale_latents(zis, vae.encode(mask=m), latent)[0].cpu().numpy()
 
@@ -98,8 +100,9 @@ def make_unet(channels: int, # joint latent channels
     n = len(widths)
     down = tuple("AttnDownBlock2D" if attention and i > 0 else "DownBlock2D" for i in range(n))
     up = tuple("AttnUpBlock2D" if attention and i < n - 1 else "UpBlock2D" for i in range(n))
-    return UNet2DModel(sample_size=sample_size, in_channels=channels, out_channels=channels, block_out_channels=tuple(widths),
-                       layers_per_block=layers_per_block, down_block_types=down, up_block_types=up,
+    return UNet2DModel(sample_size=sample_size, in_channels=channels, out_channels=channels,
+                       block_out_channels=tuple(widths), layers_per_block=layers_per_block,
+                       down_block_types=down, up_block_types=up,
                        norm_num_groups=math.gcd(*widths, 32), attention_head_dim=min(32, min(widths)),
                        class_embed_type="timestep" if per_stream else None)
 
@@ -137,7 +140,7 @@ def stream_timesteps(n: int, # batch size
     modes = STREAM_MODES if modes is None else modes
     unknown = set(modes) - set(STREAM_MODES)
     if unknown:
-        raise ValueError(f"stream_timesteps: unknown modes {sorted(unknown)}; choose from {sorted(STREAM_MODES)}")
+        raise ValueError(f"stream_timesteps: unknown modes {sorted(unknown)}, choose from {sorted(STREAM_MODES)}")
     p = torch.tensor([float(modes.get(k, 0)) for k in STREAM_MODES])
     if (p < 0).any() or p.sum() <= 0:
         raise ValueError(f"stream_timesteps: probabilities must be >= 0 and not all 0, got {modes}")
@@ -153,12 +156,12 @@ def stream_timesteps(n: int, # batch size
     return t_img, t_mask
 
 def per_stream_loss(unet, # a per-stream UNet (`make_unet(per_stream=True)`)
-                    batch: dict, # 'z': (B, C, h, w) joint latents; optional 'cell': (B, h, w), nonzero = labelled
+                    batch: dict, # 'z': (B, C, h, w) joint latents, optional 'cell': (B, h, w), nonzero = labelled
                     scheduler: DDPMScheduler,
                     image_channels: int, # leading channels of `z` that are image latent(s)
                     modes: dict | None = None, # see `stream_timesteps`
                    ) -> tuple[torch.Tensor, dict]:
-    "Denoising loss, each stream at its own noise level; unlabelled cells: mask at t = T, no mask loss."
+    "Denoising loss, each stream at its own noise level (unlabelled cells: mask at t = T, no mask loss)."
     z0, ci = batch["z"], image_channels
     B, T = z0.shape[0], scheduler.config.num_train_timesteps
     cell = batch.get("cell")
@@ -185,7 +188,7 @@ SAMPLERS = {"ddpm": (DDPMScheduler, 1000), "ddim": (DDIMScheduler, 50), "dpmpp":
 
 def sampler_scheduler(name: str, config) -> object:
     "A sampling scheduler built from the training scheduler's config."
-    if name not in SAMPLERS: raise ValueError(f"unknown sampler {name!r}; choose one of {sorted(SAMPLERS)}")
+    if name not in SAMPLERS: raise ValueError(f"unknown sampler {name!r}, choose one of {sorted(SAMPLERS)}")
     cls = SAMPLERS[name][0]
     # explicit config: diffusers would otherwise swap in the sampler's own defaults for keys the training
     # scheduler left at default, and a reloaded pipeline (whose config lists no defaults) would sample differently
@@ -193,13 +196,14 @@ def sampler_scheduler(name: str, config) -> object:
     kw = {"algorithm_type": "dpmsolver++"} if name == "dpmpp" else {}
     return cls.from_config(cfg, timestep_spacing="trailing", **kw)  # 'trailing': few-step samplers start at t = T-1
 
-PIPE_PARTS = ("model_index.json", "unet/config.json", "unet/diffusion_pytorch_model.safetensors", "scheduler/scheduler_config.json",
-              "image_vae/config.json", "image_vae/diffusion_pytorch_model.safetensors", "mask_vae/config.json",
-              "mask_vae/diffusion_pytorch_model.safetensors", "hsinb_pipeline.json")
+PIPE_PARTS = ("model_index.json", "hsinb_pipeline.json", "scheduler/scheduler_config.json",
+              *(f"{part}/{name}" for part in ("unet", "image_vae", "mask_vae")
+                for name in ("config.json", "diffusion_pytorch_model.safetensors")))
 
 class HSIDiffusionPipeline(DiffusionPipeline):
     "Joint (HSI, mask) latent diffusion pipeline returning xarray scenes."
-    def __init__(self, unet: UNet2DModel, scheduler: DDPMScheduler, image_vae: SpectralAutoencoderKL, mask_vae: BlockMaskAutoencoder):
+    def __init__(self, unet: UNet2DModel, scheduler: DDPMScheduler, image_vae: SpectralAutoencoderKL,
+                 mask_vae: BlockMaskAutoencoder):
         super().__init__()
         self.register_modules(unet=unet, scheduler=scheduler, image_vae=image_vae, mask_vae=mask_vae)
         self.meta = {}
@@ -236,9 +240,9 @@ class HSIDiffusionPipeline(DiffusionPipeline):
 
     def predict_noise(self, z, # (B, C, h, w) joint latent
                       t, # image-stream timestep (scalar or (B,))
-                      t_mask=None, # mask-stream timestep (per-stream UNet; default: t)
+                      t_mask=None, # mask-stream timestep (per-stream UNet, default: t)
                      ) -> torch.Tensor: # the UNet's prediction (noise or v)
-        "One UNet evaluation; a per-stream UNet also gets the mask stream's timestep."
+        "One UNet evaluation (a per-stream UNet also gets the mask stream's timestep)."
         tt = torch.as_tensor(t, device=z.device).reshape(-1).expand(z.shape[0])
         if not is_per_stream(self.unet): return self.unet(z, tt).sample
         tm = tt if t_mask is None else torch.as_tensor(t_mask, device=z.device).reshape(-1).expand(z.shape[0])
@@ -247,19 +251,24 @@ class HSIDiffusionPipeline(DiffusionPipeline):
     def _check_mask(self, mask, what="mask"):
         m = np.asarray(mask.values if isinstance(mask, xr.DataArray) else mask)
         k = self.meta["n_classes"]
-        if isinstance(mask, xr.DataArray) and "class_names" in mask.attrs and _names(mask.attrs["class_names"]) != self.meta["class_names"]:
-            raise ValueError(f"{what}: classes {_names(mask.attrs['class_names'])} differ from the pipeline's {self.meta['class_names']}")
+        attrs = mask.attrs if isinstance(mask, xr.DataArray) else {}
+        names = _names(attrs["class_names"]) if "class_names" in attrs else None
+        if names is not None and names != self.meta["class_names"]:
+            raise ValueError(f"{what}: classes {names} differ from the pipeline's {self.meta['class_names']}")
         if m.ndim != 2: raise ValueError(f"{what}: expected a (y, x) label map, got shape {m.shape}")
         bad = (m != IGNORE) & ((m < 0) | (m >= k))
-        if bad.any(): raise ValueError(f"{what}: labels {np.unique(m[bad])[:8].tolist()} outside the pipeline's {k} classes")
+        if bad.any():
+            raise ValueError(f"{what}: labels {np.unique(m[bad])[:8].tolist()} outside the pipeline's {k} classes")
         q = self.pixel_multiple
-        if m.shape[0] % q or m.shape[1] % q: raise ValueError(f"{what}: size {m.shape} must be a multiple of {q} px (pad or crop it)")
+        if m.shape[0] % q or m.shape[1] % q:
+            raise ValueError(f"{what}: size {m.shape} must be a multiple of {q} px (pad or crop it)")
         return m.astype(np.int64)
 
     def _stats(self) -> xr.Dataset:
         m = self.meta
         return xr.Dataset({"mean": ("band", np.asarray(m["band_mean"])), "std": ("band", np.asarray(m["band_std"]))},
-                          coords={"wavelength": ("band", np.asarray(m["wavelength"]))}, attrs={"units": m.get("units", "unknown")})
+                          coords={"wavelength": ("band", np.asarray(m["wavelength"]))},
+                          attrs={"units": m.get("units", "unknown")})
 
     def normalize(self, image) -> np.ndarray:
         "Standardise an image (sensor units) with the pipeline's band statistics (`hsinb.cube.normalize`)."
@@ -269,14 +278,24 @@ class HSIDiffusionPipeline(DiffusionPipeline):
         return normalize(v, self._stats())
 
 # %% ../nbs/03_train_diffusion.ipynb #c013
-def build_pipeline(vae: TwoStreamVAE, unet: UNet2DModel, scheduler: DDPMScheduler, band_stats: xr.Dataset, vae_meta: dict, tile: int,
-                   extra: dict | None = None, n_images: int = 1) -> HSIDiffusionPipeline:
+def build_pipeline(vae: TwoStreamVAE, # trained streams
+                   unet: UNet2DModel, # trained denoiser
+                   scheduler: DDPMScheduler, # its training scheduler
+                   band_stats: xr.Dataset, # band statistics of the VAE stage (sensor units back)
+                   vae_meta: dict, # the VAE's metadata (class names, latent scaling)
+                   tile: int, # training tile side (px)
+                   extra: dict | None = None, # more metadata to keep
+                   n_images: int = 1, # 2 for a change pipeline
+                  ) -> HSIDiffusionPipeline:
     "Assemble a pipeline from trained parts and the metadata it needs to return physical units."
-    pipe = HSIDiffusionPipeline(unet=unet.eval(), scheduler=scheduler, image_vae=vae.image_vae.eval(), mask_vae=vae.mask_vae.eval())
+    pipe = HSIDiffusionPipeline(unet=unet.eval(), scheduler=scheduler, image_vae=vae.image_vae.eval(),
+                                mask_vae=vae.mask_vae.eval())
     pipe.meta = {"n_bands": vae.n_bands, "n_classes": vae.n_classes, "downsample": vae.downsample, "tile": tile,
-                 "class_names": list(vae_meta["class_names"]), "wavelength": list(map(float, band_stats.wavelength.values)),
+                 "class_names": list(vae_meta["class_names"]),
+                 "wavelength": list(map(float, band_stats.wavelength.values)),
                  "band_mean": band_stats["mean"].values.tolist(), "band_std": band_stats["std"].values.tolist(),
-                 "units": band_stats.attrs.get("units", "unknown"), "latent": vae_meta["latent"], "n_images": n_images, **(extra or {})}
+                 "units": band_stats.attrs.get("units", "unknown"), "latent": vae_meta["latent"], "n_images": n_images,
+                 **(extra or {})}
     return pipe
 
 # %% ../nbs/03_train_diffusion.ipynb #s003
@@ -290,8 +309,8 @@ def check_inputs(self: HSIDiffusionPipeline,
                  guidance_scale: float, # guidance of mask-conditioned samples
                  output_type: str, # 'xarray', 'np' or 'latent'
                 ) -> tuple[list | None, int, int, int]: # (masks to follow or None, samples, height, width)
-    "Validate a sampling request; say what is wrong before anything is computed."
-    if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}; choose one of {sorted(SAMPLERS)}")
+    "Validate a sampling request: say what is wrong before anything is computed."
+    if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}, choose one of {sorted(SAMPLERS)}")
     if output_type not in ("xarray", "np", "latent"):
         raise ValueError(f"output_type must be 'xarray', 'np' or 'latent', got {output_type!r}")
     if guidance_scale < 0: raise ValueError(f"guidance_scale must be >= 0, got {guidance_scale}")
@@ -305,7 +324,8 @@ def check_inputs(self: HSIDiffusionPipeline,
         num_samples = len(masks)
     else:
         masks, side = None, size or self.meta["tile"]
-        if side % self.pixel_multiple: raise ValueError(f"size {side} is not a multiple of the model's {self.pixel_multiple} px")
+        if side % self.pixel_multiple:
+            raise ValueError(f"size {side} is not a multiple of the model's {self.pixel_multiple} px")
         height = width = side
     if num_samples < 1: raise ValueError(f"num_samples must be >= 1, got {num_samples}")
     if region is not None and np.shape(region) != (height, width):
@@ -350,7 +370,8 @@ def prepare_condition(self: HSIDiffusionPipeline,
         x = torch.as_tensor(self.normalize(image), device=dev, dtype=torch.float32)[None].expand(n, -1, -1, -1)
         known[:, :ci] = scale_image_latent(vae.encode(x), lat)
         r = torch.as_tensor(np.asarray(region, bool), device=dev)[None, None].float()
-        keep[:, :ci] = (F.max_pool2d(r, ds) == 0).float().expand(n, ci, -1, -1)  # cells touching the region are regenerated
+        kept_cells = F.max_pool2d(r, ds) == 0  # latent cells touching the region are regenerated
+        keep[:, :ci] = kept_cells.float().expand(n, ci, -1, -1)
     return known, keep
 
 # %% ../nbs/03_train_diffusion.ipynb #p014
@@ -361,7 +382,7 @@ def sample_given_mask(self: HSIDiffusionPipeline,
                       zi: torch.Tensor, # (B, ci, h, w) initial noise of the image latent(s)
                       sched, # a sampling scheduler
                       steps: int, # sampling steps
-                      guidance_scale: float = 2.0, # 1: plain conditional; > 1: away from the image marginal
+                      guidance_scale: float = 2.0, # 1: plain conditional, > 1: away from the image marginal
                       generator=None, # for the marginal branch's noise mask latent
                       progress: bool = True,
                      ) -> torch.Tensor: # (B, ci + cm, h, w) joint latent
@@ -410,7 +431,8 @@ def segment(self: HSIDiffusionPipeline,
     for t in self.progress_bar(sched.timesteps) if progress else sched.timesteps:
         out = self.predict_noise(torch.cat([zi, sched.scale_model_input(zm, t)], 1), 0, t)[:, ci:]
         zm = sched.step(out, t, zm).prev_sample
-    logits = vae.decode_mask_logits(zm * _stat(lat, "mask_std", zm) + _stat(lat, "mask_mean", zm))[:, :K, :H, :W].float()
+    logits = vae.decode_mask_logits(zm * _stat(lat, "mask_std", zm) + _stat(lat, "mask_mean", zm))
+    logits = logits[:, :K, :H, :W].float()
     probs = logits.softmax(1).mean(0).cpu().numpy()  # the 'unlabelled' channel K is left out: every pixel gets a class
     return probs if return_probs else probs.argmax(0)
 
@@ -462,8 +484,8 @@ def to_scenes(self: HSIDiffusionPipeline,
         return [make_change_scene(image(img[i, 0], "image_t1"), image(img[i, 1], "image_t2"),
                                   as_mask(lab[i], CHANGE_CLASSES, name="change"),
                                   name=f"synthetic-change-{seed}-{i}", sample=i, **prov) for i in range(len(img))]
-    return [make_scene(image(img[i]), as_mask(lab[i], meta["class_names"]), name=f"synthetic-{seed}-{i}", sample=i, **prov)
-            for i in range(len(img))]
+    return [make_scene(image(img[i]), as_mask(lab[i], meta["class_names"]), name=f"synthetic-{seed}-{i}", sample=i,
+                       **prov) for i in range(len(img))]
 
 # %% ../nbs/03_train_diffusion.ipynb #s015
 @patch
@@ -477,7 +499,7 @@ def __call__(self: HSIDiffusionPipeline,
              mask=None, # (y, x) label map to follow (mask-conditioned generation), or a list of them
              image=None, # (band, y, x) image in sensor units kept outside `region` (semantic edit)
              region=None, # (y, x) bool: where the image is regenerated (with `image`)
-             guidance_scale: float = 2.0, # guidance of mask-conditioned samples (per-stream UNet; 1: none)
+             guidance_scale: float = 2.0, # guidance of mask-conditioned samples (per-stream UNet, 1: none)
              batch_size: int = 16, # samples per forward pass
              output_type: str = "xarray", # 'xarray' (list of scenes), 'np' (dict of arrays) or 'latent'
              progress: bool = True,
@@ -521,11 +543,12 @@ def edit_mask(mask: np.ndarray, # (y, x) labels
               n_edits: int = 2, # connected regions to relabel
               seed: int = 0,
               min_px: int = 30, # smallest region considered
-              transitions: dict | None = None, # {from_class: [to_classes]}; default: any other present class
+              transitions: dict | None = None, # {from_class: [to_classes]} (default: any other present class)
              ) -> np.ndarray: # the edited mask
     "Relabel a few connected regions of a mask (a plausible 'date 2' layout)."
     from scipy.ndimage import label
-    rng = np.random.default_rng(seed); new = mask.copy()
+    rng = np.random.default_rng(seed)
+    new = mask.copy()
     present = [c for c in np.unique(mask) if c != IGNORE]
     comps = []
     for c in present:
@@ -550,7 +573,8 @@ def semantic_edit_pair(pipe: HSIDiffusionPipeline, # trained pipeline
     m2 = edit_mask(m1, seed=seed) if mask_t2 is None else np.asarray(mask_t2)
     changed = m1 != m2
     region = binary_dilation(changed, iterations=dilate) if dilate else changed
-    out = pipe(mask=m2, image=image, region=region, num_samples=1, seed=seed, sampler=sampler, steps=steps, progress=False)[0]
+    out = pipe(mask=m2, image=image, region=region, num_samples=1, seed=seed, sampler=sampler, steps=steps,
+               progress=False)[0]
     names = pipe.meta["class_names"]
     return make_change_scene(image, out.image.assign_coords(wavelength=("band", image.wavelength.values)),
                              as_mask(changed.astype(int), CHANGE_CLASSES, name="change"),
@@ -560,10 +584,12 @@ def semantic_edit_pair(pipe: HSIDiffusionPipeline, # trained pipeline
 # %% ../nbs/03_train_diffusion.ipynb #c024
 def class_mean_spectra(images: np.ndarray, masks: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     "Per-class mean and std spectra and pixel counts of (N, C, H, W) images with (N, H, W) masks."
-    x = np.moveaxis(images, 1, -1).reshape(-1, images.shape[1]); m = masks.reshape(-1)
+    x = np.moveaxis(images, 1, -1).reshape(-1, images.shape[1])
+    m = masks.reshape(-1)
     mean, std, n = np.full((k, x.shape[1]), np.nan), np.full((k, x.shape[1]), np.nan), np.zeros(k, int)
     for c in range(k):
-        sel = m == c; n[c] = sel.sum()
+        sel = m == c
+        n[c] = sel.sum()
         if n[c]: mean[c], std[c] = x[sel].mean(0), x[sel].std(0)
     return mean, std, n
 
@@ -579,6 +605,7 @@ def proportions(masks: np.ndarray, k: int) -> np.ndarray:
 
 def js_divergence(p: np.ndarray, q: np.ndarray) -> float:
     "Jensen-Shannon divergence (bits, in [0, 1]) between two distributions."
-    p, q = np.asarray(p, float) / np.sum(p), np.asarray(q, float) / np.sum(q); m = (p + q) / 2
+    p, q = np.asarray(p, float) / np.sum(p), np.asarray(q, float) / np.sum(q)
+    m = (p + q) / 2
     kl = lambda a, b: float(np.sum(np.where(a > 0, a * np.log2(np.where(a > 0, a, 1) / np.where(b > 0, b, 1)), 0)))
     return 0.5 * kl(p, m) + 0.5 * kl(q, m)
