@@ -364,7 +364,8 @@ def crop(a: np.ndarray, box) -> np.ndarray:
 
 def dihedral(a: np.ndarray, k: int) -> np.ndarray:
     "The k-th (0..7) flip/rotation of the last two axes."
-    return np.ascontiguousarray(np.flip(np.rot90(a, k % 4, axes=(-2, -1)), -1) if k >= 4 else np.rot90(a, k, axes=(-2, -1)))
+    turned = np.rot90(a, k % 4, axes=(-2, -1))
+    return np.ascontiguousarray(np.flip(turned, -1) if k >= 4 else turned)
 
 def confusion(true: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray:
     "k x k confusion matrix (rows: truth) of integer labels in 0..k-1."

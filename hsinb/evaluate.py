@@ -273,7 +273,8 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
         raise ValueError(f"evaluate_cell: the downstream tile ({dcfg.tile} px) exceeds the generated tiles ({q} px)")
     if gcfg.per_stream:
         t1 = time.time()
-        pred = pipe.segment([crop(v["sensor_units"], tebox) for v in views], sampler=sampler, steps=sampler_steps, seed=seed,
+        test_images = [crop(v["sensor_units"], tebox) for v in views]
+        pred = pipe.segment(test_images, sampler=sampler, steps=sampler_steps, seed=seed,
                             num_samples=segment_samples)
         ref = crop(views[0]["mask"], tebox)
         add("generator segment", seg_scores(ref, pred, k) if kind == "seg" else cd_scores(ref, pred), time.time() - t1)

@@ -208,7 +208,8 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
     v2.mask_vae = BlockMaskAutoencoder.from_config(v2.mask_vae.config)  # a fresh mask stream, same architecture
     for p in v2.image_vae.parameters(): p.requires_grad_(False)
     mo = torch.nn.ModuleDict({"mask_vae": v2.mask_vae})  # train() optimises the module it is given: the mask stream alone
-    tiles = AnchoredTiles({"mask": lab_tr.astype(np.int64)}, "mask", tile=min(q, *lab_tr.shape) // factor * factor, length=cfg.mask_steps * 16, seed=seed)
+    tiles = AnchoredTiles({"mask": lab_tr.astype(np.int64)}, "mask", tile=min(q, *lab_tr.shape) // factor * factor,
+                          length=cfg.mask_steps * 16, seed=seed)
     tc = TrainConfig(steps=cfg.mask_steps, batch_size=16, lr=2e-3, warmup=max(1, cfg.mask_steps // 10), seed=seed, device=device,
                      ckpt_every=0, log_every=max(1, cfg.mask_steps // 10))
     _, info_m = train(mo, lambda m, b: vae_loss(v2, {"mask": b["mask"]}), tiles, work_dir / "mask", tc, resume=False, desc="mask stream")
@@ -234,7 +235,8 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
                      ema_decay=cfg.ema_decay if cfg.steps > 50 else 0.0, ckpt_every=0, log_every=max(1, cfg.steps // 20))
     unet, info_d = train(unet, loss_fn, tiles, work_dir / "diffusion", tc, resume=False, desc="diffusion")
     meta = {**vae_meta, "latent": latent}
-    pipe = build_pipeline(v2, unet, sched, band_stats, meta, tile=lt * factor, n_images=len(images), extra=extra).to(dev)
+    pipe = build_pipeline(v2, unet, sched, band_stats, meta, tile=lt * factor, n_images=len(images), extra=extra)
+    pipe = pipe.to(dev)
     return pipe, {"mask_seconds": info_m["train_seconds"], "diffusion_seconds": info_d["train_seconds"],
                   "labelled_px": int((lab_tr != IGNORE).sum()), "latent_tile": lt,
                   "labelled_cells": float((shares >= 0.5).mean()),

@@ -174,8 +174,8 @@ class TwoStreamVAE(torch.nn.Module):
         "Wrap two existing streams (their weights shared, not copied), e.g. a pipeline's components."
         ds = 2 ** (len(image_vae.config.block_out_channels) - 1)
         if mask_vae.config.factor != ds:
-            raise ValueError(f"TwoStreamVAE.from_streams: the mask stream's {mask_vae.config.factor}x blocks do not match "
-                             f"the image stream's {ds}x downsampling")
+            raise ValueError(f"TwoStreamVAE.from_streams: the mask stream's {mask_vae.config.factor}x blocks do not "
+                             f"match the image stream's {ds}x downsampling")
         vae = cls.__new__(cls)
         torch.nn.Module.__init__(vae)
         vae.image_vae, vae.mask_vae = image_vae, mask_vae
