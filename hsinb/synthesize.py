@@ -27,7 +27,7 @@ from .downstream import AnchoredTiles, MixedTiles, predict
 # %% ../nbs/04_synthesize.ipynb #c006
 def balanced_agreement(given: np.ndarray, # (y, x) generated mask (IGNORE skipped)
                        pred: np.ndarray, # (y, x) segmenter prediction
-                      ) -> float: # mean over the classes present in `given` of the share predicted as that class (NaN: nothing labelled)
+                      ) -> float: # mean per-class share predicted as that class (NaN: nothing labelled)
     "Class-balanced agreement (mean per-class recall) between a generated mask and a prediction."
     lab = given != IGNORE
     if not lab.any(): return float("nan")
@@ -93,7 +93,8 @@ def layout_windows(mask: np.ndarray, # (y, x) labels of the scene (IGNORE outsid
                    min_labelled: float = 0.25, # keep windows with at least this labelled share
                   ) -> list[np.ndarray]:
     "Label windows (half-overlapping grid) of a region that hold enough labels."
-    y0, y1, x0, x1 = box; out = []
+    y0, y1, x0, x1 = box
+    out = []
     for y in range(y0, y1 - tile + 1, max(1, tile // 2)):
         for x in range(x0, x1 - tile + 1, max(1, tile // 2)):
             w = mask[y:y + tile, x:x + tile]
@@ -104,7 +105,7 @@ def balanced_layouts(windows: list, # real label windows
                      n: int, # layouts to make
                      k: int, # number of classes
                      seed: int = 0,
-                     strength: float = 1.0, # 0: uniform over classes; 1: inverse frequency
+                     strength: float = 1.0, # 0: uniform over classes, 1: inverse frequency
                      p_edit: float = 0.5, # probability of relabelling each connected region
                      class_weights=None, # (k,) extra weight per class (hard cases), times the frequency rule
                     ) -> list[np.ndarray]:
@@ -122,7 +123,8 @@ def balanced_layouts(windows: list, # real label windows
     w /= w.sum()
     out = []
     for _ in range(n):
-        m = windows[int(rng.integers(len(windows)))].copy(); new = m.copy()
+        m = windows[int(rng.integers(len(windows)))].copy()
+        new = m.copy()
         for c in np.unique(m[m != IGNORE]):
             lab, nreg = label(m == c)
             for r in range(1, nreg + 1):
@@ -152,7 +154,7 @@ def change_layouts(windows: list, # real change-label windows (0 no change, 1 ch
 # %% ../nbs/04_synthesize.ipynb #c012
 @dataclass
 class GeneratorConfig:
-    "Budget of a label-fraction generator (smaller than the stage-03 model: the evaluation fits one per fraction and seed)."
+    "Budget of a label-fraction generator (smaller than stage 03's: the evaluation fits one per fraction and seed)."
     mask_steps: int = 400  # mask-stream steps
     steps: int = 3000  # diffusion steps
     widths: tuple = (32, 64, 64)  # UNet widths
@@ -160,8 +162,8 @@ class GeneratorConfig:
     batch_size: int = 32
     lr: float = 4e-4
     ema_decay: float = 0.995
-    per_stream: bool = True  # one UNet for joint, image|mask (guided) and mask|image; False: joint only
-    unlabelled_images: bool = True  # crops from the whole region; unlabelled cells train the image stream only
+    per_stream: bool = True  # one UNet for joint, image|mask (guided) and mask|image (False: joint only)
+    unlabelled_images: bool = True  # crops from the whole region, unlabelled cells train the image stream only
     stream_modes: dict | None = None  # training mixture of timestep situations (`hsinb.diffusion.STREAM_MODES`)
     labelled_crops: float = 0.5  # with `unlabelled_images`: share of crops anchored on a labelled latent cell
 
@@ -196,7 +198,7 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
                   work_dir, # scratch folder (checkpoints)
                   seed: int = 0, device: str = "auto", extra: dict | None = None,
                  ):
-    "Fit a generator's label-dependent parts on a region's labels (and, by default, all its images); (pipeline, info)."
+    "Fit a generator's label-dependent parts on a region's labels (and, by default, all its images): (pipeline, info)."
     from hsinb.train import TrainConfig, train
     work_dir = Path(work_dir)
     factor = vae.downsample  # px per latent cell
@@ -207,17 +209,19 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
     torch.manual_seed(seed)
     v2.mask_vae = BlockMaskAutoencoder.from_config(v2.mask_vae.config)  # a fresh mask stream, same architecture
     for p in v2.image_vae.parameters(): p.requires_grad_(False)
-    mo = torch.nn.ModuleDict({"mask_vae": v2.mask_vae})  # train() optimises the module it is given: the mask stream alone
+    mo = torch.nn.ModuleDict({"mask_vae": v2.mask_vae})  # train() optimises the module it is given: the mask stream
     tiles = AnchoredTiles({"mask": lab_tr.astype(np.int64)}, "mask", tile=min(q, *lab_tr.shape) // factor * factor,
                           length=cfg.mask_steps * 16, seed=seed)
-    tc = TrainConfig(steps=cfg.mask_steps, batch_size=16, lr=2e-3, warmup=max(1, cfg.mask_steps // 10), seed=seed, device=device,
+    tc = TrainConfig(steps=cfg.mask_steps, batch_size=16, lr=2e-3, warmup=max(1, cfg.mask_steps // 10), seed=seed,
+                     device=device,
                      ckpt_every=0, log_every=max(1, cfg.mask_steps // 10))
-    _, info_m = train(mo, lambda m, b: vae_loss(v2, {"mask": b["mask"]}), tiles, work_dir / "mask", tc, resume=False, desc="mask stream")
+    mask_loss = lambda m, b: vae_loss(v2, {"mask": b["mask"]})
+    _, info_m = train(mo, mask_loss, tiles, work_dir / "mask", tc, resume=False, desc="mask stream")
     v2 = v2.to(torch.device(info_m["device"])).eval()
     dev = next(v2.parameters()).device
     img_tr = [crop(im, box) for im in images]
     latent = latent_stats(v2, np.concatenate(img_tr, -1), np.concatenate([lab_tr] * len(images), -1), dev)
-    ks = range(8) if lab_tr.shape[0] == lab_tr.shape[1] else (0, 2, 4, 6)  # flips/rotations that keep the region's shape
+    ks = range(8) if lab_tr.shape[0] == lab_tr.shape[1] else (0, 2, 4, 6)  # the views that keep the region's shape
     maps = [encode_joint(v2, [dihedral(im, k) for im in img_tr], dihedral(lab_tr, k), latent, dev) for k in ks]
     # latent cells whose pixels are at least half labelled: the labelled cells of the mask stream
     shares = np.stack([cell_share(dihedral(lab_tr, k), factor) for k in ks])
@@ -231,8 +235,9 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
         loss_fn = lambda m, b: per_stream_loss(m, {"z": b["z"], "cell": b["cell"]}, sched, ci, cfg.stream_modes)
     else:
         loss_fn = lambda m, b: diffusion_loss(m, {"z": b["z"]}, sched)
-    tc = TrainConfig(steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, warmup=max(1, cfg.steps // 10), seed=seed, device=device,
-                     ema_decay=cfg.ema_decay if cfg.steps > 50 else 0.0, ckpt_every=0, log_every=max(1, cfg.steps // 20))
+    tc = TrainConfig(steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, warmup=max(1, cfg.steps // 10), seed=seed,
+                     device=device, ema_decay=cfg.ema_decay if cfg.steps > 50 else 0.0, ckpt_every=0,
+                     log_every=max(1, cfg.steps // 20))
     unet, info_d = train(unet, loss_fn, tiles, work_dir / "diffusion", tc, resume=False, desc="diffusion")
     meta = {**vae_meta, "latent": latent}
     pipe = build_pipeline(v2, unet, sched, band_stats, meta, tile=lt * factor, n_images=len(images), extra=extra)
@@ -266,22 +271,29 @@ def generate_triplets(pipe, # segmentation pipeline (semantic edits) or change p
                       box: tuple | None = None, # region of those windows
                       sampler: str = "dpmpp", steps: int | None = None, seed: int = 0,
                      ) -> dict: # image_t1, image_t2 (N, C, H, W), change (N, H, W) [, mask_t1, mask_t2]
-    "Change triplets: joint samples of a change pipeline, or semantic-edit pairs of real windows for a segmentation one."
+    "Change triplets: joint samples of a change pipeline, or semantic edits of real windows (segmentation pipeline)."
     if n < 1: return None
     if pipe.meta.get("n_images", 1) == 2:
         out = pipe(num_samples=n, sampler=sampler, steps=steps, seed=seed, output_type="np", progress=False)
         return {"image_t1": out["image"][:, 0], "image_t2": out["image"][:, 1], "change": out["mask"]}
-    if scene is None or box is None: raise ValueError("generate_triplets: a segmentation pipeline needs the real scene and region to edit")
-    q = pipe.meta["tile"]; y0, y1, x0, x1 = box
-    if y1 - y0 < q or x1 - x0 < q: raise ValueError(f"generate_triplets: region {y1 - y0} x {x1 - x0} px is smaller than the {q} px tile")
-    rng = np.random.default_rng(seed); res = {k: [] for k in ("image_t1", "image_t2", "change", "mask_t1", "mask_t2")}
+    if scene is None or box is None:
+        raise ValueError("generate_triplets: a segmentation pipeline needs the real scene and region to edit")
+    q = pipe.meta["tile"]
+    y0, y1, x0, x1 = box
+    if y1 - y0 < q or x1 - x0 < q:
+        raise ValueError(f"generate_triplets: region {y1 - y0} x {x1 - x0} px is smaller than the {q} px tile")
+    rng = np.random.default_rng(seed)
+    res = {k: [] for k in ("image_t1", "image_t2", "change", "mask_t1", "mask_t2")}
     tries = 0
     while len(res["change"]) < n and tries < 4 * n:
         tries += 1
         y, x = int(rng.integers(y0, y1 - q + 1)), int(rng.integers(x0, x1 - q + 1))
         win = scene.isel(y=slice(y, y + q), x=slice(x, x + q))
-        try: pair = semantic_edit_pair(pipe, win.image, win["mask"], seed=seed * 100003 + tries, sampler=sampler, steps=steps)
-        except ValueError: continue  # a window without a region large enough to edit
+        try:
+            pair = semantic_edit_pair(pipe, win.image, win["mask"], seed=seed * 100003 + tries, sampler=sampler,
+                                      steps=steps)
+        except ValueError:
+            continue  # a window without a region large enough to edit
         for k in res: res[k].append(pair[k].values)
     if not res["change"]: raise ValueError("generate_triplets: no window of the region could be edited")
     return {k: np.stack(v) for k, v in res.items()}
@@ -296,21 +308,25 @@ def synthetic_set(arrays: dict, # image(s) (N, C, H, W) and label stacks (N, H, 
                   **provenance, # model, seed, sampler, steps, dataset, ...
                  ) -> xr.Dataset:
     "A validated synthetic set (see `hsinb.datasets.check_synthetic`)."
-    n = len(alignment); v = {}
+    n, v = len(alignment), {}
     for k, a in arrays.items():
         a = np.asarray(a)
         if len(a) != n: raise ValueError(f"synthetic_set: {k} has {len(a)} samples, alignment {n}")
-        if a.ndim == 4: v[k] = xr.DataArray(a.astype(np.float32), dims=("sample", "band", "y", "x"), attrs={"units": units})
+        if a.ndim == 4:
+            v[k] = xr.DataArray(a.astype(np.float32), dims=("sample", "band", "y", "x"), attrs={"units": units})
         else:
             names = list(CHANGE_CLASSES) if k == "change" else list(class_names)
             v[k] = xr.DataArray(a.astype(np.int16), dims=("sample", "y", "x"), attrs={"class_names": names})
     al = np.asarray(alignment, np.float32)
-    v["alignment"] = xr.DataArray(al, dims=("sample",), attrs={"description": "class-balanced agreement of a real-data segmenter with the mask"})
+    described = {"description": "class-balanced agreement of a real-data segmenter with the mask"}
+    v["alignment"] = xr.DataArray(al, dims=("sample",), attrs=described)
     v["kept"] = xr.DataArray((np.nan_to_num(al, nan=-1) >= min_alignment).astype(np.int8), dims=("sample",))
     if source is not None: v["source"] = xr.DataArray(np.asarray(source, dtype=str), dims=("sample",))
     ds = xr.Dataset(v, coords={"wavelength": ("band", np.asarray(wavelength, float))},
-                    attrs={"kind": kind, "hsinb_synthetic": 1, "min_alignment": float(min_alignment), "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                           "provenance": json.dumps(provenance, default=str), **{k: str(p) for k, p in provenance.items()}})
+                    attrs={"kind": kind, "hsinb_synthetic": 1, "min_alignment": float(min_alignment),
+                           "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                           "provenance": json.dumps(provenance, default=str),
+                           **{k: str(p) for k, p in provenance.items()}})
     return check_synthetic(ds)
 
 def export_mat(ds: xr.Dataset, path) -> Path:
@@ -323,16 +339,20 @@ def export_mat(ds: xr.Dataset, path) -> Path:
         elif k == "source": out[k] = np.asarray(v.values, dtype=object)
         else: out[k] = v.values
         if "class_names" in v.attrs: out[f"{k}_class_names"] = np.asarray(_names(v.attrs["class_names"]), dtype=object)
-    path = Path(path); tmp = path.with_name(f".{path.name}.tmp")
-    savemat(tmp, out, do_compression=True); os.replace(tmp, path)
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    savemat(tmp, out, do_compression=True)
+    os.replace(tmp, path)
     return path
 
 def save_synthetic(ds: xr.Dataset, path, mat: bool = True) -> Path:
-    "Write a synthetic set atomically as netCDF (+ .mat); returns the .nc path."
+    "Write a synthetic set atomically as netCDF (+ .mat), returning the .nc path."
     check_synthetic(ds)
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    enc = {k: {"zlib": True, "complevel": 4} for k, v in ds.data_vars.items() if v.dtype != object and v.dtype.kind != "U"}
+    numeric = [k for k, v in ds.data_vars.items() if v.dtype != object and v.dtype.kind != "U"]
+    enc = {k: {"zlib": True, "complevel": 4} for k in numeric}
     cf_attrs(ds).to_netcdf(tmp, engine="netcdf4", encoding=enc)
     os.replace(tmp, path)
     if mat: export_mat(ds, path.with_suffix(".mat"))
