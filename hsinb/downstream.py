@@ -19,9 +19,10 @@ from .cube import confusion, crop, dihedral
 
 # %% ../nbs/03a_downstream.ipynb #c006
 class ChannelNorm(torch.nn.Module):
-    "Layer norm over the channels of each pixel (no spatial statistics: a pixel's output depends only on its neighbourhood)."
+    "Layer norm over each pixel's channels (no spatial statistics: a pixel's output depends on its neighbourhood only)."
     def __init__(self, ch: int):
-        super().__init__(); self.ln = torch.nn.LayerNorm(ch)
+        super().__init__()
+        self.ln = torch.nn.LayerNorm(ch)
     def forward(self, x): return self.ln(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
 
 class DilatedBlock(torch.nn.Module):
@@ -51,7 +52,8 @@ class SegNet(ModelMixin, ConfigMixin):
 
     def features(self, x): return F.silu(self.blocks(self.stem(x)))
     def forward(self, x):
-        if x.shape[1] != self.config.n_bands: raise ValueError(f"SegNet: input has {x.shape[1]} bands, the model has {self.config.n_bands}")
+        if x.shape[1] != self.config.n_bands:
+            raise ValueError(f"SegNet: input has {x.shape[1]} bands, the model has {self.config.n_bands}")
         return self.head(self.drop(self.features(x)))
 
 class ChangeNet(ModelMixin, ConfigMixin):
@@ -84,19 +86,21 @@ class ChangeNet(ModelMixin, ConfigMixin):
 
 # %% ../nbs/03a_downstream.ipynb #c010
 def seg_loss(model, batch: dict) -> tuple[torch.Tensor, dict]:
-    "Cross-entropy over labelled pixels (`IGNORE` skipped); batch = {'image', 'mask'}."
+    "Cross-entropy over labelled pixels (`IGNORE` skipped), batch = {'image', 'mask'}."
     logits = model(batch["image"])
     m = batch["mask"].long()
     if not (m != IGNORE).any(): return logits.sum() * 0, {"labelled": 0.0}
     return F.cross_entropy(logits.float(), m, ignore_index=IGNORE), {"labelled": float((m != IGNORE).float().mean())}
 
 def cd_loss(model, batch: dict, dice_weight: float = 1.0) -> tuple[torch.Tensor, dict]:
-    "Cross-entropy + soft Dice of the changed class over labelled pixels; batch = {'image_t1', 'image_t2', 'change'}."
+    "Cross-entropy + soft Dice of the changed class over labelled pixels, batch = {'image_t1', 'image_t2', 'change'}."
     logits = model(batch["image_t1"], batch["image_t2"]).float()
-    m = batch["change"].long(); lab = m != IGNORE
+    m = batch["change"].long()
+    lab = m != IGNORE
     if not lab.any(): return logits.sum() * 0, {"labelled": 0.0}
     ce = F.cross_entropy(logits, m, ignore_index=IGNORE)
-    p = logits.softmax(1)[:, 1][lab]; t = (m[lab] == 1).float()
+    p = logits.softmax(1)[:, 1][lab]
+    t = (m[lab] == 1).float()
     dice = 1 - (2 * (p * t).sum() + 1) / (p.sum() + t.sum() + 1)
     return ce + dice_weight * dice, {"ce": ce, "dice": dice}
 
@@ -128,11 +132,14 @@ def seg_scores(true: np.ndarray, # (..., y, x) labels, IGNORE skipped
     cm = confusion_labelled(true, pred, k).astype(np.float64)
     n = cm.sum()
     if n == 0: raise ValueError("seg_scores: no labelled pixel to score")
-    tp = np.diag(cm); union = cm.sum(0) + cm.sum(1) - tp
+    tp = np.diag(cm)
+    union = cm.sum(0) + cm.sum(1) - tp
     iou = np.where(union > 0, tp / np.maximum(union, 1), np.nan)
-    oa = tp.sum() / n; pe = (cm.sum(0) * cm.sum(1)).sum() / n ** 2
+    oa = tp.sum() / n
+    pe = (cm.sum(0) * cm.sum(1)).sum() / n ** 2
     present = cm.sum(1) > 0  # mIoU over the classes present in the reference
-    return {"oa": float(oa), "miou": float(np.nanmean(iou[present])), "kappa": float((oa - pe) / (1 - pe)) if pe < 1 else 1.0,
+    kappa = float((oa - pe) / (1 - pe)) if pe < 1 else 1.0
+    return {"oa": float(oa), "miou": float(np.nanmean(iou[present])), "kappa": kappa,
             "iou": [None if np.isnan(v) else float(v) for v in iou]}
 
 def cd_scores(true: np.ndarray, pred: np.ndarray) -> dict:
@@ -140,10 +147,15 @@ def cd_scores(true: np.ndarray, pred: np.ndarray) -> dict:
     cm = confusion_labelled(true, pred, 2).astype(np.float64)
     if cm.sum() == 0: raise ValueError("cd_scores: no labelled pixel to score")
     tn, fp, fn, tp = cm[0, 0], cm[0, 1], cm[1, 0], cm[1, 1]
-    n = cm.sum(); oa = (tp + tn) / n; pe = ((tp + fp) * (tp + fn) + (tn + fn) * (tn + fp)) / n ** 2
-    prec = tp / (tp + fp) if tp + fp else 0.0; rec = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": float(prec), "recall": float(rec), "f1": float(2 * prec * rec / (prec + rec)) if prec + rec else 0.0,
-            "iou": float(tp / (tp + fp + fn)) if tp + fp + fn else 0.0, "kappa": float((oa - pe) / (1 - pe)) if pe < 1 else 1.0, "oa": float(oa)}
+    n = cm.sum()
+    oa = (tp + tn) / n
+    pe = ((tp + fp) * (tp + fn) + (tn + fn) * (tn + fp)) / n ** 2
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": float(prec), "recall": float(rec),
+            "f1": float(2 * prec * rec / (prec + rec)) if prec + rec else 0.0,
+            "iou": float(tp / (tp + fp + fn)) if tp + fp + fn else 0.0,
+            "kappa": float((oa - pe) / (1 - pe)) if pe < 1 else 1.0, "oa": float(oa)}
 
 # %% ../nbs/03a_downstream.ipynb #c015b
 def otsu_threshold(values: np.ndarray, # any shape, non-finite values skipped
@@ -217,11 +229,13 @@ class AnchoredTiles(torch.utils.data.Dataset):
                 ):
         lab = np.asarray(arrays[label_key])
         if not stacked: lab = lab[None]
-        if lab.shape[-1] < tile or lab.shape[-2] < tile: raise ValueError(f"AnchoredTiles: arrays {lab.shape[-2:]} are smaller than the {tile} px tile")
+        if lab.shape[-1] < tile or lab.shape[-2] < tile:
+            raise ValueError(f"AnchoredTiles: arrays {lab.shape[-2:]} are smaller than the {tile} px tile")
         self.anchors = np.argwhere(lab != IGNORE)  # (n_labelled, 3): tile index, y, x
         if len(self.anchors) == 0: raise ValueError(f"AnchoredTiles: {label_key!r} has no labelled pixel")
         if jitter < 0: raise ValueError(f"AnchoredTiles: jitter must be >= 0, got {jitter}")
-        self.arrays, self.tile, self.length, self.seed, self.stacked, self.augment = arrays, tile, length, seed, stacked, augment
+        self.arrays, self.tile, self.length, self.seed = arrays, tile, length, seed
+        self.stacked, self.augment = stacked, augment
         self.jitter, self.class_balanced = jitter, class_balanced
         self.size = lab.shape[-2:]
         if class_balanced:  # anchors grouped by their label
@@ -231,13 +245,15 @@ class AnchoredTiles(torch.utils.data.Dataset):
     def __len__(self): return self.length
     def __getitem__(self, i):
         if not 0 <= i < self.length: raise IndexError(i)
-        r = np.random.default_rng([self.seed, i]); t = self.tile
+        r = np.random.default_rng([self.seed, i])
+        t = self.tile
         if self.class_balanced:
             g = self.groups[int(r.integers(len(self.groups)))]
             n, ay, ax = self.anchors[g[int(r.integers(len(g)))]]
         else:
             n, ay, ax = self.anchors[int(r.integers(len(self.anchors)))]
-        y = int(np.clip(ay - r.integers(t), 0, self.size[0] - t)); x = int(np.clip(ax - r.integers(t), 0, self.size[1] - t))
+        y = int(np.clip(ay - r.integers(t), 0, self.size[0] - t))
+        x = int(np.clip(ax - r.integers(t), 0, self.size[1] - t))
         k = int(r.integers(8)) if self.augment else 0
         out = {}
         for name, a in self.arrays.items():
@@ -254,8 +270,10 @@ def scene_arrays(kind: str, # 'seg' or 'cd'
                  box: tuple, # the region
                 ) -> tuple[dict, str]: # (arrays for `AnchoredTiles`, name of the label array)
     "The training arrays of a region (standardised image(s) + labels) for either model."
-    if kind == "seg": return {"image": crop(views[0]["image"], box), "mask": crop(labels, box).astype(np.int64)}, "mask"
-    return {"image_t1": crop(views[0]["image"], box), "image_t2": crop(views[1]["image"], box), "change": crop(labels, box).astype(np.int64)}, "change"
+    labels = crop(labels, box).astype(np.int64)
+    if kind == "seg": return {"image": crop(views[0]["image"], box), "mask": labels}, "mask"
+    dates = {"image_t1": crop(views[0]["image"], box), "image_t2": crop(views[1]["image"], box)}
+    return {**dates, "change": labels}, "change"
 
 class AddedTiles(torch.utils.data.Dataset):
     "Every real sample, plus one synthetic sample (keys prefixed 'syn_') weighted by `ratio` in the loss."
@@ -273,7 +291,8 @@ class MixedTiles(torch.utils.data.Dataset):
     "Each sample from `synthetic` with probability `share`, else from `real` (either may be None)."
     def __init__(self, real, synthetic, share: float, seed: int = 0):
         if not 0 <= share <= 1: raise ValueError(f"MixedTiles: share must be in [0, 1], got {share}")
-        if (real is None and share < 1) or (synthetic is None and share > 0): raise ValueError("MixedTiles: the share needs the missing set")
+        if (real is None and share < 1) or (synthetic is None and share > 0):
+            raise ValueError("MixedTiles: the share needs the missing set")
         self.real, self.synthetic, self.share, self.seed = real, synthetic, share, seed
         self.length = min(len(d) for d in (real, synthetic) if d is not None)
     def __len__(self): return self.length
@@ -303,7 +322,7 @@ def fit(kind: str, # 'seg' or 'cd'
         seed: int = 0, device: str = "auto", desc: str = "downstream",
         init=None, # a trained model of the same kind to start from (fine-tuning), else a fresh one
        ):
-    "Train a fresh `SegNet` (kind 'seg') or `ChangeNet` (kind 'cd') with the shared loop; returns (model, info)."
+    "Train a fresh `SegNet` (kind 'seg') or `ChangeNet` (kind 'cd') with the shared loop: (model, info)."
     from hsinb.train import TrainConfig, train
     if kind not in ("seg", "cd"): raise ValueError(f"fit: kind must be 'seg' or 'cd', got {kind!r}")
     torch.manual_seed(seed)
@@ -314,8 +333,9 @@ def fit(kind: str, # 'seg' or 'cd'
             raise ValueError(f"fit: init: a {type(init).__name__} with {dict(init.config)}, "
                              f"the run builds {dict(model.config)}")
         model.load_state_dict({k: v.detach().cpu() for k, v in init.state_dict().items()})
-    tc = TrainConfig(steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, weight_decay=cfg.weight_decay, warmup=max(1, cfg.steps // 20),
-                     seed=seed, device=device, ckpt_every=0, keep_ckpts=1, log_every=max(1, cfg.steps // 20))
+    tc = TrainConfig(steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, weight_decay=cfg.weight_decay,
+                     warmup=max(1, cfg.steps // 20), seed=seed, device=device, ckpt_every=0, keep_ckpts=1,
+                     log_every=max(1, cfg.steps // 20))
     loss_fn = added_loss(seg_loss if kind == "seg" else cd_loss)
     return train(model, loss_fn, dataset, out_dir, tc, resume=False, desc=desc)
 
@@ -326,16 +346,20 @@ def predict(model, # SegNet or ChangeNet
             return_probs: bool = False,
            ) -> np.ndarray: # (y, x) labels (or (K, y, x) probabilities)
     "Predict a whole region."
-    model.eval(); dev = next(model.parameters()).device
-    H, W = images[0].shape[-2:]; pad = 16
-    out = None
+    model.eval()
+    dev = next(model.parameters()).device
+    H, W = images[0].shape[-2:]
+    pad, out = 16, None  # each window is predicted with a margin of context, and only its centre is kept
     for y0 in range(0, H, window):
         for x0 in range(0, W, window):
-            ya, xa = max(0, y0 - pad), max(0, x0 - pad); yb, xb = min(H, y0 + window + pad), min(W, x0 + window + pad)
-            xs = [torch.as_tensor(np.ascontiguousarray(im[:, ya:yb, xa:xb]), dtype=torch.float32, device=dev)[None] for im in images]
+            ya, xa = max(0, y0 - pad), max(0, x0 - pad)
+            yb, xb = min(H, y0 + window + pad), min(W, x0 + window + pad)
+            xs = [torch.as_tensor(np.ascontiguousarray(im[:, ya:yb, xa:xb]), dtype=torch.float32, device=dev)[None]
+                  for im in images]
             p = model(*xs).float().softmax(1)[0].cpu().numpy()
             if out is None: out = np.zeros((p.shape[0], H, W), np.float32)
-            out[:, y0:min(H, y0 + window), x0:min(W, x0 + window)] = p[:, y0 - ya:y0 - ya + min(window, H - y0), x0 - xa:x0 - xa + min(window, W - x0)]
+            h, w = min(window, H - y0), min(window, W - x0)
+            out[:, y0:y0 + h, x0:x0 + w] = p[:, y0 - ya:y0 - ya + h, x0 - xa:x0 - xa + w]
     return out if return_probs else out.argmax(0)
 
 def pseudo_labels(model, # a trained SegNet / ChangeNet
