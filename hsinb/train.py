@@ -25,7 +25,7 @@ class TrainConfig:
     weight_decay: float = 1e-4  # AdamW decoupled weight decay
     warmup: int = 50  # linear warm-up steps, then cosine decay to 0
     grad_clip: float = 1.0  # max global gradient norm (0: off)
-    ema_decay: float = 0.0  # EMA of the weights (0: off); diffusion uses 0.999
+    ema_decay: float = 0.0  # EMA of the weights (0: off, diffusion uses 0.999)
     val_every: int = 0  # validate every N steps (0: only at the end)
     ckpt_every: int = 200  # checkpoint every N steps (0: only at the end)
     keep_ckpts: int = 2  # checkpoints kept on disk
@@ -44,9 +44,12 @@ class TrainConfig:
         for k in ("steps", "batch_size"):
             if getattr(self, k) < 1: raise ValueError(f"TrainConfig.{k} must be >= 1, got {getattr(self, k)}")
         if not self.lr > 0: raise ValueError(f"TrainConfig.lr must be > 0, got {self.lr}")
-        if not 0 <= self.ema_decay < 1: raise ValueError(f"TrainConfig.ema_decay must be in [0, 1), got {self.ema_decay}")
-        if self.device not in ("auto", "cpu", "cuda"): raise ValueError(f"TrainConfig.device must be 'auto', 'cpu' or 'cuda', got {self.device!r}")
-        if self.mixed_precision not in ("auto", "no", "bf16"): raise ValueError(f"TrainConfig.mixed_precision must be 'auto', 'no' or 'bf16', got {self.mixed_precision!r}")
+        if not 0 <= self.ema_decay < 1:
+            raise ValueError(f"TrainConfig.ema_decay must be in [0, 1), got {self.ema_decay}")
+        if self.device not in ("auto", "cpu", "cuda"):
+            raise ValueError(f"TrainConfig.device must be 'auto', 'cpu' or 'cuda', got {self.device!r}")
+        if self.mixed_precision not in ("auto", "no", "bf16"):
+            raise ValueError(f"TrainConfig.mixed_precision must be 'auto', 'no' or 'bf16': {self.mixed_precision!r}")
 
 # %% ../nbs/01a_train.ipynb #c008
 def flatten_optimizer(opt: torch.optim.Optimizer) -> tuple[dict, dict]:
@@ -62,10 +65,9 @@ def flatten_optimizer(opt: torch.optim.Optimizer) -> tuple[dict, dict]:
 def restore_optimizer(opt: torch.optim.Optimizer, tensors: dict, meta: dict):
     "Load a state made by `flatten_optimizer` into `opt`."
     state = {}
-    for name, v in tensors.items():
-        idx, k = name.split(".", 1); state.setdefault(int(idx), {})[k] = v
-    for name, v in meta["scalars"].items():
-        idx, k = name.split(".", 1); state.setdefault(int(idx), {})[k] = v
+    for name, v in [*tensors.items(), *meta["scalars"].items()]:  # names are "<param index>.<state key>"
+        idx, k = name.split(".", 1)
+        state.setdefault(int(idx), {})[k] = v
     opt.load_state_dict({"state": state, "param_groups": meta["param_groups"]})
 
 # %% ../nbs/01a_train.ipynb #c009
@@ -83,17 +85,20 @@ def save_checkpoint(ckpt_dir: str | Path, # folder of this run's checkpoints
                     tensors: dict | None = None, # named tensors kept with it as best.safetensors (the best weights)
                    ) -> Path: # the checkpoint folder
     "Write a checkpoint atomically, then point `latest.json` at it."
-    ckpt_dir = Path(ckpt_dir); ckpt_dir.mkdir(parents=True, exist_ok=True)
+    ckpt_dir = Path(ckpt_dir)
+    ckpt_dir.mkdir(parents=True, exist_ok=True)
     final = ckpt_dir / f"step_{step:07d}"
     tmp = Path(tempfile.mkdtemp(dir=ckpt_dir, prefix=f".step_{step:07d}.", suffix=".tmp"))
     try:
         save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}, tmp / "model.safetensors")
         meta = {"step": step, "extra": extra or {}}
         if optimizer is not None:
-            t, m = flatten_optimizer(optimizer); save_file(t, tmp / "optimizer.safetensors"); meta["optimizer"] = m
+            tensors_, meta["optimizer"] = flatten_optimizer(optimizer)
+            save_file(tensors_, tmp / "optimizer.safetensors")
         if scheduler is not None: meta["scheduler"] = scheduler.state_dict()
         if ema is not None:
-            save_file({f"{i}": p.detach().cpu().contiguous() for i, p in enumerate(ema.shadow_params)}, tmp / "ema.safetensors")
+            shadow = {f"{i}": p.detach().cpu().contiguous() for i, p in enumerate(ema.shadow_params)}
+            save_file(shadow, tmp / "ema.safetensors")
             meta["ema"] = {"optimization_step": int(ema.optimization_step), "decay": ema.decay}
         if tensors: save_file({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, tmp / "best.safetensors")
         (tmp / "state.json").write_text(json.dumps(meta))
@@ -119,16 +124,19 @@ def read_weights(path: str | Path) -> dict:
     if not path.is_file(): raise FileNotFoundError(f"{path} does not exist")
     with open(path, "rb") as f: head = f.read(8)
     if len(head) < 8 or int.from_bytes(head, "little") > path.stat().st_size:
-        raise ValueError(f"{path} is not a safetensors file (or is truncated); only safetensors weights are loaded")
-    try: return load_file(path)
-    except Exception as e: raise ValueError(f"{path} is not a valid safetensors file ({e}); only safetensors weights are loaded") from e
+        raise ValueError(f"{path} is not a safetensors file (or is truncated): only safetensors weights are loaded")
+    try:
+        return load_file(path)
+    except Exception as e:
+        raise ValueError(f"{path} is not a valid safetensors file ({e}): only safetensors weights are loaded") from e
 
 def load_checkpoint(ckpt: str | Path, model, optimizer=None, scheduler=None, ema=None) -> dict:
-    "Restore states from a checkpoint folder; returns its JSON metadata (step, extra)."
+    "Restore states from a checkpoint folder, returning its JSON metadata (step, extra)."
     ckpt = Path(ckpt)
     meta = json.loads((ckpt / "state.json").read_text())
     model.load_state_dict(read_weights(ckpt / "model.safetensors"))
-    if optimizer is not None and "optimizer" in meta: restore_optimizer(optimizer, read_weights(ckpt / "optimizer.safetensors"), meta["optimizer"])
+    if optimizer is not None and "optimizer" in meta:
+        restore_optimizer(optimizer, read_weights(ckpt / "optimizer.safetensors"), meta["optimizer"])
     if scheduler is not None and "scheduler" in meta: scheduler.load_state_dict(meta["scheduler"])
     if ema is not None and "ema" in meta:
         w = read_weights(ckpt / "ema.safetensors")
@@ -139,7 +147,8 @@ def load_checkpoint(ckpt: str | Path, model, optimizer=None, scheduler=None, ema
 # %% ../nbs/01a_train.ipynb #c014
 def seed_everything(seed: int):
     "Seed torch and numpy (CPU and CUDA)."
-    torch.manual_seed(seed); np.random.seed(seed % (2**32))
+    torch.manual_seed(seed)
+    np.random.seed(seed % (2**32))
 
 def _step_seed(seed: int, step: int, rank: int) -> int:
     return int(np.random.SeedSequence([seed, step, rank]).generate_state(1)[0])
@@ -157,14 +166,15 @@ def make_accelerator(cfg: TrainConfig):
     "An `accelerate.Accelerator` honouring the config's device and precision."
     from accelerate import Accelerator
     cpu = cfg.device == "cpu" or (cfg.device == "auto" and not torch.cuda.is_available())
-    if cfg.device == "cuda" and not torch.cuda.is_available(): raise ValueError("TrainConfig.device='cuda' but no CUDA device is available")
+    if cfg.device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("TrainConfig.device='cuda' but no CUDA device is available")
     mp = cfg.mixed_precision if cfg.mixed_precision != "auto" else ("no" if cpu else "bf16")
     return Accelerator(cpu=cpu, mixed_precision=mp)
 
 # %% ../nbs/01a_train.ipynb #c015
 def train(model: torch.nn.Module, # the model to train (any nn.Module)
           loss_fn, # loss_fn(model, batch) -> (scalar loss, dict of floats to log)
-          dataset, # map-style dataset of dict samples; needs at least steps * batch * world items
+          dataset, # map-style dataset of dict samples, at least steps * batch * world items
           out_dir: str | Path, # run folder: checkpoints go to out_dir/checkpoints
           cfg: TrainConfig, # hyper-parameters
           val_fn=None, # val_fn(model, step) -> dict of metrics, on the main process
@@ -175,13 +185,16 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
     "Train `model` with AdamW, warm-up + cosine, clipping, optional EMA, checkpoints and validation."
     from diffusers.optimization import get_cosine_schedule_with_warmup
     from diffusers.training_utils import EMAModel
-    out_dir = Path(out_dir); ckpt_dir = out_dir / "checkpoints"
+    out_dir = Path(out_dir)
+    ckpt_dir = out_dir / "checkpoints"
     acc = make_accelerator(cfg)
     world, rank = acc.num_processes, acc.process_index
     need = cfg.steps * cfg.batch_size * world
-    if len(dataset) < need: raise ValueError(f"train: dataset has {len(dataset)} samples, {cfg.steps} steps x {cfg.batch_size} x {world} process(es) need {need}")
+    if len(dataset) < need:
+        raise ValueError(f"train: dataset has {len(dataset)} samples, "
+                         f"{cfg.steps} steps x {cfg.batch_size} x {world} process(es) need {need}")
     if acc.device.type == "cuda" and cfg.channels_last: model = model.to(memory_format=torch.channels_last)
-    groups = model.param_groups(cfg.lr) if hasattr(model, "param_groups") else model.parameters()  # per-part learning rates
+    groups = model.param_groups(cfg.lr) if hasattr(model, "param_groups") else model.parameters()  # per-part lr
     opt = torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
     sched = get_cosine_schedule_with_warmup(opt, num_warmup_steps=cfg.warmup, num_training_steps=cfg.steps)
     model = model.to(acc.device)
@@ -211,7 +224,9 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
 
     def validate(step):
         if val_fn is None or not acc.is_main_process: return
-        if ema is not None: ema.store(raw.parameters()); ema.copy_to(raw.parameters())
+        if ema is not None:  # validate the EMA weights
+            ema.store(raw.parameters())
+            ema.copy_to(raw.parameters())
         raw.eval()
         with torch.no_grad(): v = {"step": step, **val_fn(raw, step)}
         for prefix, metric in cfg.select.items():  # snapshot the weights (EMA ones when on) that validate best
@@ -227,8 +242,10 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
         vals.append(v)
 
     end = cfg.steps if stop_after is None else min(cfg.steps, start + stop_after)
-    model.train(); t0 = time.time()
-    bar = tqdm(range(start, end), desc=desc, initial=start, total=cfg.steps, disable=not acc.is_main_process, mininterval=1)
+    model.train()
+    t0 = time.time()
+    bar = tqdm(range(start, end), desc=desc, initial=start, total=cfg.steps, disable=not acc.is_main_process,
+               mininterval=1)
     for step in bar:
         torch.manual_seed(_step_seed(cfg.seed, step, rank))
         base = (step * world + rank) * cfg.batch_size
@@ -236,14 +253,19 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
         with acc.autocast():
             loss, logs = loss_fn(model, batch)
         acc.backward(loss)
-        gnorm = acc.clip_grad_norm_(model.parameters(), cfg.grad_clip) if cfg.grad_clip > 0 and acc.sync_gradients else None
-        opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
+        clip = cfg.grad_clip > 0 and acc.sync_gradients
+        gnorm = acc.clip_grad_norm_(model.parameters(), cfg.grad_clip) if clip else None
+        opt.step()
+        sched.step()
+        opt.zero_grad(set_to_none=True)
         if ema is not None: ema.step(raw.parameters())
         done = step + 1
         if done % cfg.log_every == 0 or done == cfg.steps:
-            rec = {"step": done, "loss": float(loss.detach()), "lr": sched.get_last_lr()[0], **{k: float(v.detach() if torch.is_tensor(v) else v) for k, v in logs.items()}}
+            logged = {k: float(v.detach() if torch.is_tensor(v) else v) for k, v in logs.items()}
+            rec = {"step": done, "loss": float(loss.detach()), "lr": sched.get_last_lr()[0], **logged}
             if gnorm is not None: rec["grad_norm"] = float(gnorm)
-            history.append(rec); bar.set_postfix(loss=f"{rec['loss']:.4f}")
+            history.append(rec)
+            bar.set_postfix(loss=f"{rec['loss']:.4f}")
         if cfg.val_every and done % cfg.val_every == 0 and done != cfg.steps: validate(done)
         if (cfg.ckpt_every and done % cfg.ckpt_every == 0) or done == end: checkpoint(done)
     bar.close()
@@ -253,7 +275,8 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
     if end == cfg.steps and best_w:  # the selected weights replace the last step's
         raw.load_state_dict({**raw.state_dict(), **{n: t.to(acc.device) for n, t in best_w.items()}})
     info = {"history": history, "val": vals, "steps_done": end, "finished": end == cfg.steps, "selected": best,
-            "train_seconds": elapsed, "samples_per_s": end * cfg.batch_size * world / elapsed if elapsed > 0 else float("nan"),
+            "train_seconds": elapsed,
+            "samples_per_s": end * cfg.batch_size * world / elapsed if elapsed > 0 else float("nan"),
             "peak_mem_mb": peak_memory_mb(acc.device), "device": str(acc.device), "processes": world,
             "mixed_precision": acc.mixed_precision}
     return raw, info
