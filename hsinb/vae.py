@@ -33,7 +33,8 @@ class ResBlock(torch.nn.Module):
         self.c1 = torch.nn.Conv2d(ch_in, ch_out, 3, padding=1)
         self.c2 = torch.nn.Conv2d(ch_out, ch_out, 3, padding=1)
         self.skip = torch.nn.Conv2d(ch_in, ch_out, 1) if ch_in != ch_out else torch.nn.Identity()
-        torch.nn.init.zeros_(self.c2.weight); torch.nn.init.zeros_(self.c2.bias)  # starts as identity: stable without norms
+        torch.nn.init.zeros_(self.c2.weight)  # the block starts as the identity: stable without normalisation
+        torch.nn.init.zeros_(self.c2.bias)
     def forward(self, x): return self.skip(x) + self.c2(F.silu(self.c1(F.silu(x))))
 
 class SpectralAutoencoderKL(ModelMixin, ConfigMixin):
@@ -43,26 +44,30 @@ class SpectralAutoencoderKL(ModelMixin, ConfigMixin):
                  in_channels: int = 3, # input channels (bands, or K+1 one-hot classes)
                  out_channels: int = 3, # output channels (bands, or K+1 logits)
                  latent_channels: int = 16, # latent channels
-                 block_out_channels: tuple = (32, 64, 64), # widths per resolution; len-1 halvings
+                 block_out_channels: tuple = (32, 64, 64), # widths per resolution (len - 1 halvings)
                  layers_per_block: int = 1, # residual blocks per resolution
                  spectral_stem: int = 0, # >0: a 1x1 band-mixing layer of this width before the spatial stem
                  spectral_basis: int = 0, # >0: encode/decode in this many principal components (`fit_spectral_basis`)
                 ):
         super().__init__()
-        w = list(block_out_channels); L = layers_per_block
+        w, L = list(block_out_channels), layers_per_block
         if spectral_basis > in_channels:
             raise ValueError(f"SpectralAutoencoderKL: spectral_basis {spectral_basis} > {in_channels} input channels")
         k = spectral_basis or in_channels
-        # a fixed linear spectral subspace (identity until fitted), kept in buffers so it travels with the weights;
+        # a fixed linear spectral subspace (identity until fitted), kept in buffers so it travels with the weights,
         # none without a basis, so weights saved before the option existed load unchanged
         self.register_buffer("basis", torch.eye(in_channels)[:k].clone() if spectral_basis else None)
         self.register_buffer("basis_mean", torch.zeros(in_channels) if spectral_basis else None)
 
         in_channels = out_channels = k
-        enc = [torch.nn.Conv2d(in_channels, spectral_stem, 1), torch.nn.SiLU(), torch.nn.Conv2d(spectral_stem, w[0], 3, padding=1)] \
-              if spectral_stem else [torch.nn.Conv2d(in_channels, w[0], 3, padding=1)]
+        if spectral_stem:  # a 1 x 1 band-mixing layer first
+            enc = [torch.nn.Conv2d(in_channels, spectral_stem, 1), torch.nn.SiLU(),
+                   torch.nn.Conv2d(spectral_stem, w[0], 3, padding=1)]
+        else:
+            enc = [torch.nn.Conv2d(in_channels, w[0], 3, padding=1)]
         for i, c in enumerate(w):
-            enc += [ResBlock(w[max(i - 1, 0)] if j == 0 else c, c) for j in range(L)] if i else [ResBlock(c, c) for _ in range(L)]
+            if i: enc += [ResBlock(w[i - 1] if j == 0 else c, c) for j in range(L)]
+            else: enc += [ResBlock(c, c) for _ in range(L)]
             if i < len(w) - 1: enc.append(torch.nn.Conv2d(c, c, 3, stride=2, padding=1))
         enc += [ResBlock(w[-1], w[-1]), torch.nn.SiLU(), torch.nn.Conv2d(w[-1], 2 * latent_channels, 3, padding=1)]
         self.encoder = torch.nn.Sequential(*enc)
@@ -70,7 +75,8 @@ class SpectralAutoencoderKL(ModelMixin, ConfigMixin):
         rw = w[::-1]
         for i, c in enumerate(rw):
             dec += [ResBlock(rw[max(i - 1, 0)] if j == 0 else c, c) for j in range(L)]
-            if i < len(rw) - 1: dec += [torch.nn.Upsample(scale_factor=2, mode="nearest"), torch.nn.Conv2d(c, c, 3, padding=1)]
+            if i < len(rw) - 1:
+                dec += [torch.nn.Upsample(scale_factor=2, mode="nearest"), torch.nn.Conv2d(c, c, 3, padding=1)]
         dec += [torch.nn.SiLU(), torch.nn.Conv2d(w[0], out_channels, 3, padding=1)]
         self.decoder = torch.nn.Sequential(*dec)
 
@@ -114,7 +120,7 @@ class SpectralAutoencoderKL(ModelMixin, ConfigMixin):
 
 def make_autoencoder(in_channels: int, # bands (image stream) or K+1 (mask stream)
                      latent_channels: int, # channels of the latent
-                     widths=(32, 64, 64), # channels per resolution; len(widths)-1 halvings (3 -> 4x)
+                     widths=(32, 64, 64), # channels per resolution, len(widths) - 1 halvings (3 -> 4x)
                      layers_per_block: int = 1, # residual blocks per resolution
                      spectral_stem: int = 0, # width of a 1x1 band-mixing stem (0: none)
                      spectral_basis: int = 0, # principal components the stream works in (0: the bands themselves)
@@ -164,8 +170,8 @@ class TwoStreamVAE(torch.nn.Module):
         self.downsample = 2 ** (len(widths) - 1)
         self.image_vae = make_autoencoder(n_bands, image_latent, widths, layers_per_block, spectral_stem,
                                           spectral_basis)
-        self.mask_vae = BlockMaskAutoencoder(in_channels=n_classes + 1, out_channels=n_classes + 1, latent_channels=mask_latent,
-                                             factor=self.downsample, hidden=mask_hidden)
+        self.mask_vae = BlockMaskAutoencoder(in_channels=n_classes + 1, out_channels=n_classes + 1,
+                                             latent_channels=mask_latent, factor=self.downsample, hidden=mask_hidden)
 
     @classmethod
     def from_streams(cls, image_vae: SpectralAutoencoderKL, # a trained image stream
@@ -194,13 +200,17 @@ class TwoStreamVAE(torch.nn.Module):
     def check_inputs(self, image=None, mask=None):
         "Refuse tensors with the wrong band or class count, or a size the downsampling cannot handle."
         if image is not None and image.shape[-3] != self.n_bands:
-            raise ValueError(f"TwoStreamVAE: the image has {image.shape[-3]} bands, the model was trained for {self.n_bands}")
+            raise ValueError(f"TwoStreamVAE: the image has {image.shape[-3]} bands, the model was trained for "
+                             f"{self.n_bands}")
         if mask is not None:
             bad = (mask != IGNORE) & ((mask < 0) | (mask >= self.n_classes))
-            if bad.any(): raise ValueError(f"TwoStreamVAE: mask labels {torch.unique(mask[bad]).tolist()[:8]} outside the {self.n_classes} classes the model was trained for")
+            if bad.any():
+                raise ValueError(f"TwoStreamVAE: mask labels {torch.unique(mask[bad]).tolist()[:8]} outside the "
+                                 f"{self.n_classes} classes the model was trained for")
         for t in (image, mask):
             if t is not None and (t.shape[-1] % self.downsample or t.shape[-2] % self.downsample):
-                raise ValueError(f"TwoStreamVAE: tile {tuple(t.shape[-2:])} is not a multiple of the {self.downsample}x downsampling (pad it)")
+                raise ValueError(f"TwoStreamVAE: tile {tuple(t.shape[-2:])} is not a multiple of the "
+                                 f"{self.downsample}x downsampling (pad it)")
 
     def onehot(self, mask: torch.Tensor) -> torch.Tensor:
         "Labels (B, H, W) with IGNORE -> one-hot (B, K+1, H, W), unlabelled in channel K."
@@ -217,9 +227,11 @@ class TwoStreamVAE(torch.nn.Module):
         self.check_inputs(image, mask)
         out = []
         if image is not None:
-            d = self.image_vae.encode(image).latent_dist; out.append(d.sample() if sample else d.mode())
+            d = self.image_vae.encode(image).latent_dist
+            out.append(d.sample() if sample else d.mode())
         if mask is not None:
-            d = self.mask_vae.encode(self.onehot(mask)).latent_dist; out.append(d.sample() if sample else d.mode())
+            d = self.mask_vae.encode(self.onehot(mask)).latent_dist
+            out.append(d.sample() if sample else d.mode())
         return out[0] if len(out) == 1 else tuple(out)
 
     def param_groups(self, lr: float) -> list:
@@ -238,7 +250,7 @@ def spectral_angle(a: torch.Tensor, b: torch.Tensor, dim: int = 1, eps: float = 
 
 def dice_loss(logits: torch.Tensor, target_onehot: torch.Tensor, eps: float = 1.0) -> torch.Tensor:
     "Soft Dice loss averaged over the classes present in the batch."
-    p = logits.softmax(1); dims = (0, 2, 3)
+    p, dims = logits.softmax(1), (0, 2, 3)
     inter, den = (p * target_onehot).sum(dims), (p + target_onehot).sum(dims)
     present = target_onehot.sum(dims) > 0
     return (1 - (2 * inter + eps) / (den + eps))[present].mean()
@@ -249,7 +261,7 @@ def vae_loss(vae: TwoStreamVAE, # the model
              kl_weight: float = 1e-4, # weight of the KL terms (mean over latent elements)
              dice_weight: float = 1.0, # weight of the Dice term
              sam_offset: float = 3.0, # the angle is taken on (x + offset): standardised spectra cross zero
-             permute_classes: bool = True, # relabel each tile's classes at random for the mask stream (class-agnostic code)
+             permute_classes: bool = True, # relabel each tile's classes at random (a class-agnostic mask code)
              band_mean: torch.Tensor | None = None, # (C,) band means: with `band_std`, SAM in sensor units
              band_std: torch.Tensor | None = None, # (C,) band standard deviations `x` was standardised with
             ) -> tuple[torch.Tensor, dict]: # (loss, parts)
@@ -266,7 +278,7 @@ def vae_loss(vae: TwoStreamVAE, # the model
         else: sam = spectral_angle(rec.float() + sam_offset, x.float() + sam_offset).mean()
         kl_i = pi.kl().mean() / pi.mean[0].numel()
     else: l1 = sam = kl_i = torch.zeros((), device=m.device)
-    if permute_classes:  # one random relabelling per tile; IGNORE stays IGNORE
+    if permute_classes:  # one random relabelling per tile (IGNORE stays IGNORE)
         perm = torch.argsort(torch.rand(m.shape[0], vae.n_classes, device=m.device), 1)
         m = torch.where(m == IGNORE, m, torch.gather(perm, 1, m.clamp_min(0).flatten(1)).view_as(m))
     oh = vae.onehot(m)
@@ -280,7 +292,7 @@ def vae_loss(vae: TwoStreamVAE, # the model
 
 # %% ../nbs/02_train_vae.ipynb #c017
 def pad_to(t: torch.Tensor, multiple: int, mode="reflect") -> tuple[torch.Tensor, tuple[int, int]]:
-    "Pad the last two dims up to a multiple (reflect for images; use 'replicate' for masks)."
+    "Pad the last two dims up to a multiple (reflect for images, 'replicate' for masks)."
     h, w = t.shape[-2:]
     ph, pw = (-h) % multiple, (-w) % multiple
     if ph == 0 and pw == 0: return t, (h, w)
@@ -318,11 +330,13 @@ def image_metrics(real: np.ndarray, fake: np.ndarray) -> dict:
     rmse = float(np.sqrt(np.mean((real - fake) ** 2)))
     rng = float(real.max() - real.min())
     sam = sam_map(real, fake)
-    return {"psnr_db": float(20 * np.log10(rng / rmse)) if rmse > 0 else float("inf"), "rmse": rmse, "sam_deg": float(sam.mean())}
+    psnr = float(20 * np.log10(rng / rmse)) if rmse > 0 else float("inf")
+    return {"psnr_db": psnr, "rmse": rmse, "sam_deg": float(sam.mean())}
 
 def miou(cm: np.ndarray) -> float:
     "Mean IoU over the classes present in truth or prediction."
-    inter = np.diag(cm); union = cm.sum(0) + cm.sum(1) - inter
+    inter = np.diag(cm)
+    union = cm.sum(0) + cm.sum(1) - inter
     return float((inter[union > 0] / union[union > 0]).mean())
 
 def mask_metrics(true: np.ndarray, pred: np.ndarray, k: int) -> dict:
@@ -333,7 +347,8 @@ def mask_metrics(true: np.ndarray, pred: np.ndarray, k: int) -> dict:
     cml = confusion(true[lab], np.where(pred[lab] == IGNORE, k, pred[lab]), k + 1)[:k] if lab.any() else None
     out = {"mask_accuracy": float(np.trace(cm) / cm.sum()), "mask_miou": miou(cm)}
     if cml is not None:
-        inter = np.diag(cml[:, :k]); union = cml[:, :k].sum(0) + cml.sum(1) - inter
+        inter = np.diag(cml[:, :k])
+        union = cml[:, :k].sum(0) + cml.sum(1) - inter
         out["mask_miou_labelled"] = float((inter[union > 0] / union[union > 0]).mean())
     return out
 
@@ -404,9 +419,16 @@ def latent_stats(vae: TwoStreamVAE, image: np.ndarray, # (C, y, x) standardised 
 VAE_PARTS = ("image_vae/config.json", "image_vae/diffusion_pytorch_model.safetensors", "mask_vae/config.json",
              "mask_vae/diffusion_pytorch_model.safetensors", "hsinb_vae.json", "band_stats.nc")
 
-def save_vae(vae: TwoStreamVAE, folder: str | Path, band_stats: xr.Dataset, class_names: list, latent: dict, extra: dict | None = None) -> Path:
+def save_vae(vae: TwoStreamVAE, # the trained model
+             folder: str | Path, # written (created if needed)
+             band_stats: xr.Dataset, # the band statistics it was trained with
+             class_names: list, # the scene's classes
+             latent: dict, # per-channel latent statistics (`latent_stats`)
+             extra: dict | None = None, # more metadata to keep
+            ) -> Path:
     "Write a trained two-stream VAE folder (weights as safetensors)."
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     vae.image_vae.save_pretrained(folder / "image_vae", safe_serialization=True)
     vae.mask_vae.save_pretrained(folder / "mask_vae", safe_serialization=True)
     band_stats.to_netcdf(folder / "band_stats.nc")
@@ -457,14 +479,16 @@ def scene_classes(scene: xr.Dataset) -> list[str]:
 def views_batch(batch: dict) -> dict:
     "A training batch as {'image', 'mask'}: a change batch contributes both dates, each with the change mask."
     if "image" in batch: return batch
-    return {"image": torch.cat([batch["image_t1"], batch["image_t2"]]), "mask": torch.cat([batch["change"], batch["change"]])}
+    both = lambda a, b: torch.cat([batch[a], batch[b]])
+    return {"image": both("image_t1", "image_t2"), "mask": both("change", "change")}
 
 def evaluate_views(vae: TwoStreamVAE, views: list, box, stats: xr.Dataset, device="cpu") -> tuple[dict, list]:
     "Image and mask metrics of whole-region reconstructions over all views (sensor units), and the reconstructions."
     recs = [reconstruct(vae, crop(v["image"], box), crop(v["mask"], box), device) for v in views]
     real = np.concatenate([crop(v["sensor_units"], box) for v in views], -1)
     fake = np.concatenate([denormalize(r, stats) for r, _ in recs], -1)
-    true_m = np.concatenate([crop(v["mask"], box) for v in views], -1); pred_m = np.concatenate([l for _, l in recs], -1)
+    true_m = np.concatenate([crop(v["mask"], box) for v in views], -1)
+    pred_m = np.concatenate([l for _, l in recs], -1)
     return {**image_metrics(real, fake), **mask_metrics(true_m, pred_m, vae.n_classes)}, recs
 
 def save_standin_vae(scene: xr.Dataset, # the scene a later stage runs on
@@ -473,5 +497,7 @@ def save_standin_vae(scene: xr.Dataset, # the scene a later stage runs on
                     ) -> Path:
     "An untrained tiny VAE in place of stage 02's output, so that a later stage's smoke run (nbdev_test) runs alone."
     stats = scene_band_stats(scene, where)
-    vae = TwoStreamVAE(scene_views(scene, stats)[0]["image"].shape[0], len(scene_classes(scene)), 4, 2, (8, 16, 16), mask_hidden=8, spectral_stem=8)
-    return save_vae(vae, folder, stats, scene_classes(scene), {"image_mean": [0.0] * 4, "image_std": [1.0] * 4, "mask_mean": [0.0] * 2, "mask_std": [1.0] * 2})
+    vae = TwoStreamVAE(n_bands=scene_views(scene, stats)[0]["image"].shape[0], n_classes=len(scene_classes(scene)),
+                       image_latent=4, mask_latent=2, widths=(8, 16, 16), mask_hidden=8, spectral_stem=8)
+    latent = {"image_mean": [0.0] * 4, "image_std": [1.0] * 4, "mask_mean": [0.0] * 2, "mask_std": [1.0] * 2}
+    return save_vae(vae, folder, stats, scene_classes(scene), latent)
