@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['STREAM_MODES', 'SAMPLERS', 'PIPE_PARTS', 'scale_image_latent', 'scale_mask_latent', 'scale_latents',
            'unscale_latents', 'encode_joint', 'cell_share', 'LatentTiles', 'make_unet', 'is_per_stream',
-           'make_scheduler', 'diffusion_loss', 'stream_timesteps', 'per_stream_loss', 'sampler_scheduler',
-           'HSIDiffusionPipeline', 'build_pipeline', 'edit_mask', 'semantic_edit_pair', 'class_mean_spectra',
-           'spectral_angle_deg', 'proportions', 'js_divergence']
+           'make_scheduler', 'diffusion_loss', 'stream_timesteps', 'per_stream_loss', 'window_starts', 'multidiffusion',
+           'sampler_scheduler', 'HSIDiffusionPipeline', 'build_pipeline', 'edit_mask', 'semantic_edit_pair',
+           'class_mean_spectra', 'spectral_angle_deg', 'proportions', 'seam_ratio', 'js_divergence']
 
 # %% ../nbs/03_train_diffusion.ipynb #c003
 import os, json, math, time, tempfile, warnings
@@ -183,6 +183,28 @@ def per_stream_loss(unet, # a per-stream UNet (`make_unet(per_stream=True)`)
     loss = (ci * loss_i + cm * loss_m) / (ci + cm)  # the channel weighting of the joint loss
     return loss, {"loss_image": loss_i.detach(), "loss_mask": loss_m.detach(), "labelled_cells": cell.mean()}
 
+# %% ../nbs/03_train_diffusion.ipynb #m001
+def window_starts(n: int, # latent length
+                  window: int, # window length
+                 ) -> list[int]: # starts of half-overlapping windows covering 0..n
+    "Window starts every half window, the last one flush with the end."
+    if n <= window: return [0]
+    starts = list(range(0, n - window + 1, max(1, window // 2)))
+    return starts if starts[-1] == n - window else starts + [n - window]
+
+def multidiffusion(predict, # predict(latent window) -> prediction of the same shape
+                   z: torch.Tensor, # (B, C, h, w) latent larger than a window
+                   window: int, # window side (latent cells): the training tile
+                  ) -> torch.Tensor: # (B, C, h, w) the windows' predictions averaged where they overlap
+    "One denoising prediction over a latent of any size: half-overlapping windows, averaged (MultiDiffusion)."
+    total, count = torch.zeros_like(z), torch.zeros_like(z[:1, :1])
+    for y in window_starts(z.shape[-2], window):
+        for x in window_starts(z.shape[-1], window):
+            part = (..., slice(y, y + window), slice(x, x + window))
+            total[part] += predict(z[part])
+            count[part] += 1
+    return total / count
+
 # %% ../nbs/03_train_diffusion.ipynb #c012
 SAMPLERS = {"ddpm": (DDPMScheduler, 1000), "ddim": (DDIMScheduler, 50), "dpmpp": (DPMSolverMultistepScheduler, 20)}
 
@@ -241,8 +263,11 @@ class HSIDiffusionPipeline(DiffusionPipeline):
     def predict_noise(self, z, # (B, C, h, w) joint latent
                       t, # image-stream timestep (scalar or (B,))
                       t_mask=None, # mask-stream timestep (per-stream UNet, default: t)
+                      window: int | None = None, # latent side of overlapping windows (MultiDiffusion), None: whole
                      ) -> torch.Tensor: # the UNet's prediction (noise or v)
-        "One UNet evaluation (a per-stream UNet also gets the mask stream's timestep)."
+        "One UNet evaluation (a per-stream UNet also gets the mask stream's timestep), whole or in windows."
+        if window is not None and max(z.shape[-2:]) > window:
+            return multidiffusion(lambda part: self.predict_noise(part, t, t_mask), z, window)
         tt = torch.as_tensor(t, device=z.device).reshape(-1).expand(z.shape[0])
         if not is_per_stream(self.unet): return self.unet(z, tt).sample
         tm = tt if t_mask is None else torch.as_tensor(t_mask, device=z.device).reshape(-1).expand(z.shape[0])
@@ -303,7 +328,7 @@ def build_pipeline(vae: TwoStreamVAE, # trained streams
 def check_inputs(self: HSIDiffusionPipeline,
                  num_samples: int, # pairs asked for (ignored when a list of masks is given)
                  sampler: str, # 'ddpm', 'ddim' or 'dpmpp'
-                 size: int | None, # tile side in px (None: the training tile)
+                 size, # px: a side, (height, width), or None: the training tile
                  mask, # label map(s) to follow, or None
                  image, region, # semantic edit: the image kept outside `region`
                  guidance_scale: float, # guidance of mask-conditioned samples
@@ -323,10 +348,11 @@ def check_inputs(self: HSIDiffusionPipeline,
         masks, height, width = masks, *masks[0].shape
         num_samples = len(masks)
     else:
-        masks, side = None, size or self.meta["tile"]
-        if side % self.pixel_multiple:
-            raise ValueError(f"size {side} is not a multiple of the model's {self.pixel_multiple} px")
-        height = width = side
+        masks = None
+        height, width = (size, size) if np.ndim(size) == 0 else tuple(size) if size is not None else (None, None)
+        height, width = int(height or self.meta["tile"]), int(width or self.meta["tile"])
+        if height % self.pixel_multiple or width % self.pixel_multiple:
+            raise ValueError(f"size {(height, width)} is not a multiple of the model's {self.pixel_multiple} px")
     if num_samples < 1: raise ValueError(f"num_samples must be >= 1, got {num_samples}")
     if region is not None and np.shape(region) != (height, width):
         raise ValueError(f"region: shape {np.shape(region)} differs from the generated size {(height, width)}")
@@ -385,6 +411,7 @@ def sample_given_mask(self: HSIDiffusionPipeline,
                       guidance_scale: float = 2.0, # 1: plain conditional, > 1: away from the image marginal
                       generator=None, # for the marginal branch's noise mask latent
                       progress: bool = True,
+                      window: int | None = None, # MultiDiffusion windows (latent cells), None: the whole latent
                      ) -> torch.Tensor: # (B, ci + cm, h, w) joint latent
     "Image latents given clean mask latents, with classifier-free guidance against the image marginal."
     if not is_per_stream(self.unet):
@@ -397,7 +424,7 @@ def sample_given_mask(self: HSIDiffusionPipeline,
         x = sched.scale_model_input(zi, t)
         both = torch.cat([torch.cat([x, zm], 1), torch.cat([x, m_noise], 1)])
         t_mask = torch.cat([torch.zeros(n, dtype=torch.long), torch.full((n,), T - 1)]).to(zi.device)
-        out = self.predict_noise(both, t, t_mask)[:, :zi.shape[1]]
+        out = self.predict_noise(both, t, t_mask, window=window)[:, :zi.shape[1]]
         cond, marg = out[:n], out[n:]
         zi = sched.step(marg + guidance_scale * (cond - marg), t, zi).prev_sample
     return torch.cat([zi, zm], 1)
@@ -410,6 +437,7 @@ def segment(self: HSIDiffusionPipeline,
             num_samples: int = 1, # draws whose class probabilities are averaged
             return_probs: bool = False, # (K, y, x) probabilities instead of labels
             progress: bool = False,
+            tiled: bool = False, # MultiDiffusion windows of the training tile (default: the whole image at once)
            ) -> np.ndarray: # (y, x) labels in 0..K-1
     "The generator as a segmenter: the mask latent denoised from noise with the image stream clean (t_img = 0)."
     if not is_per_stream(self.unet): raise ValueError("segment needs a per-stream UNet (make_unet(per_stream=True))")
@@ -429,7 +457,8 @@ def segment(self: HSIDiffusionPipeline,
     zm = torch.randn((num_samples, cm, *zi.shape[-2:]), generator=g).to(dev) * sched.init_noise_sigma
     sched.set_timesteps(steps or SAMPLERS[sampler][1], device=dev)
     for t in self.progress_bar(sched.timesteps) if progress else sched.timesteps:
-        out = self.predict_noise(torch.cat([zi, sched.scale_model_input(zm, t)], 1), 0, t)[:, ci:]
+        window = meta["tile"] // meta["downsample"] if tiled else None
+        out = self.predict_noise(torch.cat([zi, sched.scale_model_input(zm, t)], 1), 0, t, window=window)[:, ci:]
         zm = sched.step(out, t, zm).prev_sample
     logits = vae.decode_mask_logits(zm * _stat(lat, "mask_std", zm) + _stat(lat, "mask_mean", zm))
     logits = logits[:, :K, :H, :W].float()
@@ -445,6 +474,7 @@ def denoise(self: HSIDiffusionPipeline,
             known: torch.Tensor | None = None, keep: torch.Tensor | None = None, # from `prepare_condition`
             noise_known: torch.Tensor | None = None, # noise of the known part (same shape as z)
             progress: bool = True,
+            window: int | None = None, # MultiDiffusion windows (latent cells), None: the whole latent at once
            ) -> torch.Tensor: # (n, C, h, w) the denoised joint latent
     "The sampling loop, with replacement of the known part."
     sched.set_timesteps(steps, device=z.device)
@@ -452,7 +482,7 @@ def denoise(self: HSIDiffusionPipeline,
         if known is not None:
             zk = sched.add_noise(known, noise_known, t.reshape(1)) if t > 0 else known
             z = keep * zk + (1 - keep) * z
-        eps = self.predict_noise(sched.scale_model_input(z, t), t)
+        eps = self.predict_noise(sched.scale_model_input(z, t), t, window=window)
         z = sched.step(eps, t, z).prev_sample
     return z if known is None else keep * known + (1 - keep) * z
 
@@ -495,7 +525,7 @@ def __call__(self: HSIDiffusionPipeline,
              sampler: str = "ddim", # 'ddpm', 'ddim' or 'dpmpp'
              steps: int | None = None, # sampling steps (default: 1000 / 50 / 20)
              seed: int = 0, # reproducible noise
-             size: int | None = None, # tile side in px (default: the training tile)
+             size=None, # px: a side or (height, width) (default: the training tile)
              mask=None, # (y, x) label map to follow (mask-conditioned generation), or a list of them
              image=None, # (band, y, x) image in sensor units kept outside `region` (semantic edit)
              region=None, # (y, x) bool: where the image is regenerated (with `image`)
@@ -503,6 +533,7 @@ def __call__(self: HSIDiffusionPipeline,
              batch_size: int = 16, # samples per forward pass
              output_type: str = "xarray", # 'xarray' (list of scenes), 'np' (dict of arrays) or 'latent'
              progress: bool = True,
+             tiled: bool = True, # beyond the training tile, denoise in overlapping windows (MultiDiffusion)
             ):
     "Generate (image, mask) pairs."
     # 1. Check inputs
@@ -511,6 +542,7 @@ def __call__(self: HSIDiffusionPipeline,
     steps = steps or SAMPLERS[sampler][1]
     sched = sampler_scheduler(sampler, self.scheduler.config)
     guided = masks is not None and image is None and is_per_stream(self.unet)
+    window = self.meta["tile"] // self.meta["downsample"] if tiled else None
     g = torch.Generator(device="cpu").manual_seed(seed)
     latents = []
     for b0 in range(0, num_samples, batch_size):
@@ -522,11 +554,11 @@ def __call__(self: HSIDiffusionPipeline,
         if guided:
             mask_latent = self.prepare_condition(batch_masks)[0][:, self.image_channels:]
             latents.append(self.sample_given_mask(mask_latent, z[:, :self.image_channels], sched, steps, guidance_scale,
-                                                  g, progress))
+                                                  g, progress, window=window))
             continue
         known, keep = self.prepare_condition(batch_masks, image, region, n)
         noise_known = torch.randn(z.shape, generator=g).to(z.device)
-        latents.append(self.denoise(z, sched, steps, known, keep, noise_known, progress))
+        latents.append(self.denoise(z, sched, steps, known, keep, noise_known, progress, window=window))
     z = torch.cat(latents)
     if output_type == "latent": return z
     # 5. Decode
@@ -602,6 +634,20 @@ def proportions(masks: np.ndarray, k: int) -> np.ndarray:
     "Class proportions over labelled pixels."
     v = masks[(masks >= 0) & (masks < k)]
     return np.bincount(v, minlength=k) / max(v.size, 1)
+
+def seam_ratio(image: np.ndarray, # (C, H, W) a generated scene
+               period: int, # px between window borders (half the training tile for MultiDiffusion)
+              ) -> float: # 1: borders look like the rest, > 1: visible seams
+    "Gradient energy across the window borders over the gradient energy everywhere else."
+    x = np.asarray(image, np.float64)
+    energy = []
+    profiles = [(np.diff(x, axis=-1) ** 2).mean((0, 1)), (np.diff(x, axis=-2) ** 2).mean((0, 2))]  # per column, per row
+    for d2 in profiles:
+        border = np.zeros(d2.size, bool)
+        border[period - 1::period] = True  # the step from pixel period-1 to period crosses a border
+        if border.any() and (~border).any(): energy.append((d2[border].mean(), d2[~border].mean()))
+    if not energy: raise ValueError(f"seam_ratio: a {image.shape[-2:]} image has no border every {period} px")
+    return float(sum(b for b, _ in energy) / max(sum(r for _, r in energy), 1e-30))
 
 def js_divergence(p: np.ndarray, q: np.ndarray) -> float:
     "Jensen-Shannon divergence (bits, in [0, 1]) between two distributions."
