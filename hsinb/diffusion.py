@@ -342,15 +342,16 @@ def check_inputs(self: HSIDiffusionPipeline,
     if (image is None) != (region is None): raise ValueError("image and region go together (semantic edit)")
     if image is not None and self.meta.get("n_images", 1) != 1:
         raise ValueError("semantic edit (image=, region=) needs a segmentation pipeline")
-    if mask is not None:
+    if mask is not None:  # the masks set the size and the number of samples
         masks = [self._check_mask(m) for m in (mask if isinstance(mask, (list, tuple)) else [mask] * num_samples)]
+        if not masks: raise ValueError("mask: an empty list of masks")
         if len({m.shape for m in masks}) != 1: raise ValueError("mask: all masks must have the same size")
-        masks, height, width = masks, *masks[0].shape
-        num_samples = len(masks)
+        (height, width), num_samples = masks[0].shape, len(masks)
     else:
-        masks = None
-        height, width = (size, size) if np.ndim(size) == 0 else tuple(size) if size is not None else (None, None)
-        height, width = int(height or self.meta["tile"]), int(width or self.meta["tile"])
+        masks, size = None, self.meta["tile"] if size is None else size
+        if np.ndim(size) not in (0, 1) or np.size(size) not in (1, 2):
+            raise ValueError(f"size must be a side or (height, width) in px, got {size!r}")
+        height, width = (int(size), int(size)) if np.ndim(size) == 0 else map(int, size)
         if height % self.pixel_multiple or width % self.pixel_multiple:
             raise ValueError(f"size {(height, width)} is not a multiple of the model's {self.pixel_multiple} px")
     if num_samples < 1: raise ValueError(f"num_samples must be >= 1, got {num_samples}")
