@@ -369,8 +369,8 @@ def prepare_latents(self: HSIDiffusionPipeline,
                     generator: torch.Generator, # seeded, on the CPU
                    ) -> torch.Tensor: # (n, C, height / downsample, width / downsample) on the pipeline's device
     "The starting noise of the joint latent."
-    ds = self.meta["downsample"]
-    z = torch.randn((n, self.unet.config.in_channels, height // ds, width // ds), generator=generator)
+    factor = self.meta["downsample"]  # px per latent cell
+    z = torch.randn((n, self.unet.config.in_channels, height // factor, width // factor), generator=generator)
     return z.to(self.unet.device) * sched.init_noise_sigma
 
 # %% ../nbs/03_train_diffusion.ipynb #s009
@@ -384,11 +384,11 @@ def prepare_condition(self: HSIDiffusionPipeline,
                      ) -> tuple[torch.Tensor | None, torch.Tensor | None]: # (known, keep), or (None, None)
     "The clean latent of what is given and where it is kept (replacement conditioning and semantic edit)."
     if masks is None and image is None: return None, None
-    dev, lat, ds, ci = self.unet.device, self.meta["latent"], self.meta["downsample"], self.image_channels
+    dev, lat, factor, ci = self.unet.device, self.meta["latent"], self.meta["downsample"], self.image_channels
     vae = self.two_stream
     n = len(masks) if masks is not None else n
     h, w = (masks[0].shape if masks is not None else np.shape(region))
-    known = torch.zeros((n, self.unet.config.in_channels, h // ds, w // ds), device=dev)
+    known = torch.zeros((n, self.unet.config.in_channels, h // factor, w // factor), device=dev)
     keep = torch.zeros_like(known)
     if masks is not None:
         known[:, ci:] = scale_mask_latent(vae.encode(mask=torch.as_tensor(np.stack(masks), device=dev)), lat)
@@ -397,7 +397,7 @@ def prepare_condition(self: HSIDiffusionPipeline,
         x = torch.as_tensor(self.normalize(image), device=dev, dtype=torch.float32)[None].expand(n, -1, -1, -1)
         known[:, :ci] = scale_image_latent(vae.encode(x), lat)
         r = torch.as_tensor(np.asarray(region, bool), device=dev)[None, None].float()
-        kept_cells = F.max_pool2d(r, ds) == 0  # latent cells touching the region are regenerated
+        kept_cells = F.max_pool2d(r, factor) == 0  # latent cells touching the region are regenerated
         keep[:, :ci] = kept_cells.float().expand(n, ci, -1, -1)
     return known, keep
 
