@@ -5,9 +5,10 @@
 # %% auto #0
 __all__ = ['STREAM_MODES', 'SAMPLERS', 'PIPE_PARTS', 'scale_image_latent', 'scale_mask_latent', 'scale_latents',
            'unscale_latents', 'encode_joint', 'cell_share', 'LatentTiles', 'make_unet', 'is_per_stream',
-           'make_scheduler', 'diffusion_loss', 'stream_timesteps', 'per_stream_loss', 'window_starts', 'multidiffusion',
-           'sampler_scheduler', 'HSIDiffusionPipeline', 'build_pipeline', 'edit_mask', 'semantic_edit_pair',
-           'class_mean_spectra', 'spectral_angle_deg', 'proportions', 'seam_ratio', 'js_divergence']
+           'make_scheduler', 'diffusion_loss', 'stream_timesteps', 'per_stream_loss', 'window_starts', 'window_weights',
+           'multidiffusion', 'sampler_scheduler', 'HSIDiffusionPipeline', 'build_pipeline', 'edit_mask',
+           'semantic_edit_pair', 'class_mean_spectra', 'spectral_angle_deg', 'proportions', 'seam_ratio',
+           'js_divergence']
 
 # %% ../nbs/03_train_diffusion.ipynb #c003
 import os, json, math, time, tempfile, warnings
@@ -192,18 +193,25 @@ def window_starts(n: int, # latent length
     starts = list(range(0, n - window + 1, max(1, window // 2)))
     return starts if starts[-1] == n - window else starts + [n - window]
 
+def window_weights(n: int) -> torch.Tensor:
+    "A tent over n cells, highest in the middle: a window's own edges, seen with zero padding, count least."
+    i = torch.arange(n, dtype=torch.float32)
+    return torch.minimum(i + 0.5, n - i - 0.5)
+
 def multidiffusion(predict, # predict(latent window) -> prediction of the same shape
                    z: torch.Tensor, # (B, C, h, w) latent larger than a window
                    window: int, # window side (latent cells): the training tile
-                  ) -> torch.Tensor: # (B, C, h, w) the windows' predictions averaged where they overlap
-    "One denoising prediction over a latent of any size: half-overlapping windows, averaged (MultiDiffusion)."
-    total, count = torch.zeros_like(z), torch.zeros_like(z[:1, :1])
+                  ) -> torch.Tensor: # (B, C, h, w) the windows' predictions blended where they overlap
+    "One denoising prediction over a latent of any size: half-overlapping windows, blended (MultiDiffusion)."
+    total, weight = torch.zeros_like(z), torch.zeros_like(z[:1, :1])
     for y in window_starts(z.shape[-2], window):
         for x in window_starts(z.shape[-1], window):
             part = (..., slice(y, y + window), slice(x, x + window))
-            total[part] += predict(z[part])
-            count[part] += 1
-    return total / count
+            w = (window_weights(min(window, z.shape[-2] - y))[:, None]
+                 * window_weights(min(window, z.shape[-1] - x))[None]).to(z)
+            total[part] += predict(z[part]) * w
+            weight[part] += w
+    return total / weight
 
 # %% ../nbs/03_train_diffusion.ipynb #c012
 SAMPLERS = {"ddpm": (DDPMScheduler, 1000), "ddim": (DDIMScheduler, 50), "dpmpp": (DPMSolverMultistepScheduler, 20)}
