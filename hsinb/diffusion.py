@@ -6,7 +6,7 @@
 __all__ = ['STREAM_MODES', 'SAMPLERS', 'PIPE_PARTS', 'scale_image_latent', 'scale_mask_latent', 'scale_latents',
            'unscale_latents', 'encode_joint', 'cell_share', 'LatentTiles', 'make_unet', 'is_per_stream',
            'make_scheduler', 'diffusion_loss', 'stream_timesteps', 'per_stream_loss', 'window_starts', 'window_weights',
-           'multidiffusion', 'sampler_scheduler', 'HSIDiffusionPipeline', 'build_pipeline', 'edit_mask',
+           'multidiffusion', 'sampler_scheduler', 'HSIDiffusionPipeline', 'build_pipeline', 'decode_tiled', 'edit_mask',
            'semantic_edit_pair', 'class_mean_spectra', 'spectral_angle_deg', 'proportions', 'seam_ratio',
            'js_divergence']
 
@@ -495,16 +495,38 @@ def denoise(self: HSIDiffusionPipeline,
         z = sched.step(eps, t, z).prev_sample
     return z if known is None else keep * known + (1 - keep) * z
 
+def decode_tiled(decode, # decode(latent window) -> image window, `factor` px per latent cell
+                 z: torch.Tensor, # (B, c, h, w) latent
+                 factor: int, # px per latent cell
+                 window: int = 32, # latent cells decoded at once
+                 margin: int = 4, # latent cells of context on each side, cropped away
+                ) -> torch.Tensor: # (B, C, h * factor, w * factor)
+    "Decode a large latent window by window, each with a margin of context, so memory does not grow with the scene."
+    h, w = z.shape[-2:]
+    if max(h, w) <= window: return decode(z)
+    out = None
+    for y0 in range(0, h, window):
+        for x0 in range(0, w, window):
+            ya, xa = max(0, y0 - margin), max(0, x0 - margin)
+            part = decode(z[..., ya:min(h, y0 + window + margin), xa:min(w, x0 + window + margin)])
+            if out is None: out = part.new_zeros((*part.shape[:-2], h * factor, w * factor))
+            hh, ww = min(window, h - y0) * factor, min(window, w - x0) * factor
+            oy, ox = (y0 - ya) * factor, (x0 - xa) * factor
+            out[..., y0 * factor:y0 * factor + hh, x0 * factor:x0 * factor + ww] = part[..., oy:oy + hh, ox:ox + ww]
+    return out
+
 @patch
 @torch.no_grad()
 def decode_latents(self: HSIDiffusionPipeline,
                    z: torch.Tensor, # (N, C, h, w) joint latent
                    masks: list | None = None, # the label maps that were followed (returned as they are)
+                   tiled: bool = False, # decode the image in windows (large scenes: memory stays flat)
                   ) -> dict: # {"image": (N, C, H, W) or (N, 2, C, H, W) sensor units, "mask": (N, H, W) labels}
     "Joint latents to images in sensor units and label maps."
     vae, n_img = self.two_stream, self.meta.get("n_images", 1)
     zi, zm = unscale_latents(z, self.meta["latent"], n_img)
-    decode = lambda zz: denormalize(vae.decode_image(zz).float().cpu(), self._stats()).numpy()
+    to_image = (lambda zz: decode_tiled(vae.decode_image, zz, self.meta["downsample"])) if tiled else vae.decode_image
+    decode = lambda zz: denormalize(to_image(zz).float().cpu(), self._stats()).numpy()
     image = decode(zi) if n_img == 1 else np.stack([decode(zz) for zz in zi], 1)
     mask = np.stack(masks) if masks is not None else vae.labels(vae.decode_mask_logits(zm)).cpu().numpy()
     return {"image": image, "mask": mask}
@@ -571,7 +593,7 @@ def __call__(self: HSIDiffusionPipeline,
     z = torch.cat(latents)
     if output_type == "latent": return z
     # 5. Decode
-    arrays = self.decode_latents(z, masks)
+    arrays = self.decode_latents(z, masks, tiled=tiled)
     if image is not None:  # outside the region, keep the given pixels exactly
         given = np.asarray(image.values if isinstance(image, xr.DataArray) else image)
         arrays["image"] = np.where(np.asarray(region, bool)[None, None], arrays["image"], given[None])
