@@ -2,15 +2,18 @@
 (`DownstreamConfig.diff_input`) and class-balanced crop anchors (`AnchoredTiles(class_balanced=True)`), each on and
 off, and both with CVA's confident pixels as extra labels (`cva_pseudo_labels`, variant "cva"), on the same
 low-label blocks and budget as stage 05's cells, beside the CVA floor. Prints F1 / precision /
-recall of the changed class on each scene's test stripe, mean ± std over the seeds.
+recall of the changed class on each scene's test stripe, mean ± std over the seeds, for each label fraction
+(the label curve: how many labels a trained model needs to pass the floor). The floor is also printed on the
+training and validation stripes, to show how much it depends on the stripe it is scored on.
 
     HSINB_DATA=../shared/data python benchmarks/cd_real_only.py [--scenes taizhou oscd:bercy oscd:paris]
-        [--fraction 0.1] [--seeds 0 1 2] [--steps 600] [--variants plain diff balanced both]
+        [--fractions 0.1] [--seeds 0 1 2] [--steps 600] [--variants plain diff balanced both] [--json FILE]
 
 Band statistics come from each scene's training region (as stage 02 computes them); no VAE is needed.
 """
-import argparse, tempfile, time
+import argparse, json, platform, tempfile, time
 import numpy as np
+import torch
 from hsinb.cube import IGNORE
 from hsinb.datasets import load, make_splits, region_box, low_label_mask
 from hsinb.downstream import (AnchoredTiles, DownstreamConfig, fit, predict, cd_scores, cva_otsu, cva_pseudo_labels,
@@ -24,12 +27,15 @@ VARIANTS = {"plain": dict(diff_input=False, balanced=False), "diff": dict(diff_i
             "cva": dict(diff_input=True, balanced=True, cva_seeded=True)}
 p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 p.add_argument("--scenes", nargs="+", default=["taizhou", "oscd:bercy", "oscd:paris"])
-p.add_argument("--fraction", type=float, default=0.1)
+p.add_argument("--fractions", type=float, nargs="+", default=[0.1])
 p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
 p.add_argument("--steps", type=int, default=600)
 p.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
+p.add_argument("--json", help="also write the rows and the floor per stripe to this file")
 a = p.parse_args()
 t0 = time.time()
+record = {"date": time.strftime("%Y-%m-%d %H:%M"), "cpu": platform.processor() or platform.machine(),
+          "threads": torch.get_num_threads(), "steps": a.steps, "seeds": a.seeds, "scenes": {}}
 for name in a.scenes:
     scene = load(name)
     if scene.attrs["kind"] != "cd": raise SystemExit(f"{name!r} is not a change scene")
@@ -38,15 +44,20 @@ for name in a.scenes:
     views = scene_views(scene, scene_band_stats(scene, split.values == 0))
     ref = crop(views[0]["mask"], te)
     C = views[0]["image"].shape[0]
-    floor = cd_scores(ref, crop(cva_otsu(views[0]["image"], views[1]["image"]), te))
+    cva = cva_otsu(views[0]["image"], views[1]["image"])
+    floor = cd_scores(ref, crop(cva, te))
+    stripes = {r: cd_scores(crop(views[0]["mask"], region_box(split, r)), crop(cva, region_box(split, r)))
+               for r in ("train", "val", "test")}
+    print(f"{name}: CVA floor F1 per stripe (no labels): " +
+          ", ".join(f"{r} {v['f1']:.3f} (P {v['precision']:.3f}, R {v['recall']:.3f})" for r, v in stripes.items()))
     rows = []
-    for s in a.seeds:
-        lab = low_label_mask(scene["change"], split, a.fraction, 8, s).values.copy()
+    for fraction, s in [(f, s) for f in a.fractions for s in a.seeds]:
+        lab = low_label_mask(scene["change"], split, fraction, 8, s).values.copy()
         lab[split.values != 0] = IGNORE
         real, key = scene_arrays("cd", views, lab, tr)
         region = split.values == 0
         seeded, cinfo = cva_pseudo_labels(views[0]["image"], views[1]["image"], lab, region)
-        rows.append({"fraction": a.fraction, "seed": s, "condition": "CVA floor (no labels)", **floor})
+        rows.append({"fraction": fraction, "seed": s, "condition": "CVA floor (no labels)", **floor})
         for v in a.variants:
             opt = VARIANTS[v]
             cfg = DownstreamConfig(steps=a.steps, diff_input=opt["diff_input"])
@@ -55,11 +66,14 @@ for name in a.scenes:
             ds = AnchoredTiles(arrays, key, tile=cfg.tile, length=cfg.steps * cfg.batch_size, seed=s,
                                class_balanced=opt["balanced"])
             m, _ = fit("cd", ds, C, 2, cfg, tempfile.mkdtemp(prefix="hsinb-cd-"), seed=s, desc=f"{name} {v} seed {s}")
-            rows.append({"fraction": a.fraction, "seed": s, "condition": f"real only, {v}",
+            rows.append({"fraction": fraction, "seed": s, "condition": f"real only, {v}",
                          **cd_scores(ref, predict(m, [crop(x["image"], te) for x in views]))})
         n_ch = int((real[key] == 1).sum())
-        print(f"{name} seed {s}: {n_ch} changed of {int((real[key] != IGNORE).sum())} labelled px; CVA F1 on them "
+        print(f"{name} {fraction:g} seed {s}: {n_ch} changed of {int((real[key] != IGNORE).sum())} labelled px; CVA F1 on them "
               f"{cinfo['cva_f1_on_labels']:.3f}{'' if cinfo['used'] else ' (not used)'}; " +
-              ", ".join(f"{r['condition']} F1 {r['f1']:.3f}" for r in rows if r["seed"] == s))
-    print(f"\n{name}: test stripe, {a.fraction:g} labels, seeds {a.seeds}, {a.steps} steps ({time.time() - t0:.0f} s so far)\n")
+              ", ".join(f"{r['condition']} F1 {r['f1']:.3f}" for r in rows if (r["seed"], r["fraction"]) == (s, fraction)))
+    print(f"\n{name}: test stripe, seeds {a.seeds}, {a.steps} steps ({time.time() - t0:.0f} s so far)\n")
     print(markdown_table(aggregate(rows, ["f1", "precision", "recall"]), ["f1", "precision", "recall"]) + "\n")
+    record["scenes"][name] = {"cva_per_stripe": stripes, "rows": rows}
+    if a.json:
+        with open(a.json, "w") as f: json.dump(record, f, indent=1, default=float)

@@ -8,23 +8,14 @@ meaningful within one run: every figure of a table is measured in the same proce
 Prints the table and writes benchmarks/results/<date>-<host>.json. A script, not a test: hosts of one machine
 kind differ by up to 4x, and bf16 is ~80x slower than fp32 on CPUs without native bf16 (AVX2 only).
 """
-import argparse, json, platform, resource, socket, sys, time
+import argparse, json, resource, socket, sys, time
 from pathlib import Path
 import numpy as np
 import torch
 from torch.utils.flop_counter import FlopCounterMode
+from hsinb.stages import cpu_name
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def cpu_name() -> str:
-    "The CPU model and whether it has native bf16 (avx512_bf16 / amx_bf16 flags)."
-    try: info = Path("/proc/cpuinfo").read_text()
-    except OSError: return platform.processor() or "unknown"
-    model = next((l.split(":", 1)[1].strip() for l in info.splitlines() if l.startswith("model name")), "unknown")
-    flags = next((l.split(":", 1)[1].split() for l in info.splitlines() if l.startswith("flags")), [])
-    native = [f for f in ("avx512_bf16", "amx_bf16") if f in flags]
-    return f"{model} ({'bf16: ' + ', '.join(native) if native else 'no native bf16'})"
 
 
 def sync(dev):

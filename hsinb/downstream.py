@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['ChannelNorm', 'DilatedBlock', 'SegNet', 'ChangeNet', 'seg_loss', 'cd_loss', 'added_loss', 'confusion_labelled',
-           'seg_scores', 'cd_scores', 'otsu_threshold', 'cva_magnitude', 'cva_otsu', 'cva_pseudo_labels',
-           'AnchoredTiles', 'scene_arrays', 'AddedTiles', 'MixedTiles', 'DownstreamConfig', 'fit', 'predict',
-           'pseudo_labels']
+           'seg_scores', 'cd_scores', 'otsu_threshold', 'cva_magnitude', 'cva_otsu', 'cva_by_region',
+           'cva_pseudo_labels', 'AnchoredTiles', 'scene_arrays', 'AddedTiles', 'MixedTiles', 'DownstreamConfig', 'fit',
+           'predict', 'pseudo_labels']
 
 # %% ../nbs/03a_downstream.ipynb #c003
 import numpy as np
@@ -190,6 +190,15 @@ def cva_otsu(image_t1: np.ndarray, image_t2: np.ndarray) -> np.ndarray: # (y, x)
     "The unsupervised change-detection floor: CVA magnitude above its Otsu threshold."
     mag = cva_magnitude(image_t1, image_t2)
     return (mag > otsu_threshold(mag)).astype(np.int64)
+
+# %% ../nbs/03a_downstream.ipynb #c015d2
+def cva_by_region(image_t1: np.ndarray, image_t2: np.ndarray, # (C, y, x) the whole pair
+                  reference: np.ndarray, # (y, x) change reference (IGNORE = none)
+                  boxes: dict, # {region name: (y0, y1, x0, x1)}
+                 ) -> dict: # {region name: `cd_scores` of the floor there}
+    "The CVA floor (one threshold for the whole pair) scored on each region."
+    found = cva_otsu(image_t1, image_t2)
+    return {name: cd_scores(crop(reference, box), crop(found, box)) for name, box in boxes.items()}
 
 # %% ../nbs/03a_downstream.ipynb #c015f
 def cva_pseudo_labels(image_t1: np.ndarray, image_t2: np.ndarray, # (C, y, x) the whole pair

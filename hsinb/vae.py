@@ -497,7 +497,9 @@ def save_standin_vae(scene: xr.Dataset, # the scene a later stage runs on
                     ) -> Path:
     "An untrained tiny VAE in place of stage 02's output, so that a later stage's smoke run (nbdev_test) runs alone."
     stats = scene_band_stats(scene, where)
-    vae = TwoStreamVAE(n_bands=scene_views(scene, stats)[0]["image"].shape[0], n_classes=len(scene_classes(scene)),
-                       image_latent=4, mask_latent=2, widths=(8, 16, 16), mask_hidden=8, spectral_stem=8)
+    with torch.random.fork_rng(devices=[]):  # seeded: the same stand-in in every process, so smoke runs repeat
+        torch.manual_seed(0)
+        vae = TwoStreamVAE(n_bands=scene_views(scene, stats)[0]["image"].shape[0], n_classes=len(scene_classes(scene)),
+                           image_latent=4, mask_latent=2, widths=(8, 16, 16), mask_hidden=8, spectral_stem=8)
     latent = {"image_mean": [0.0] * 4, "image_std": [1.0] * 4, "mask_mean": [0.0] * 2, "mask_std": [1.0] * 2}
     return save_vae(vae, folder, stats, scene_classes(scene), latent)
