@@ -20,7 +20,7 @@ from hsinb.cube import IGNORE
 from hsinb.datasets import load, make_splits, region_box, low_label_mask
 from hsinb.downstream import AnchoredTiles, DownstreamConfig, fit, predict, cd_scores, cva_otsu, scene_arrays
 from hsinb.evaluate import aggregate, markdown_table
-from hsinb.synthesize import GeneratorConfig, fit_generator, generate_triplets, std_images
+from hsinb.synthesize import GeneratorConfig, fit_generator, generate_triplets, standardised_images
 from hsinb.vae import load_vae, scene_views, scene_band_stats
 from hsinb.cube import crop
 
@@ -64,7 +64,7 @@ split = make_splits(tgt.sizes["y"], tgt.sizes["x"])
 boxes = {r: region_box(split, r) for r in ("train", "test")}
 views = scene_views(tgt, scene_band_stats(tgt, split.values == 0))
 ref_te = crop(views[0]["mask"], boxes["test"])
-e1, e2 = std_images(pipe, np.stack([edits["image_t1"], edits["image_t2"]], 1))
+e1, e2 = standardised_images(pipe, np.stack([edits["image_t1"], edits["image_t2"]], 1))
 edit_arrays = {"image_t1": e1, "image_t2": e2, "change": edits["change"].astype(np.int64)}
 dcfg = DownstreamConfig(steps=a.down_steps)
 n_len = dcfg.steps * dcfg.batch_size

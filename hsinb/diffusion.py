@@ -523,11 +523,11 @@ def decode_latents(self: HSIDiffusionPipeline,
                    tiled: bool = False, # decode the image in windows (large scenes: memory stays flat)
                   ) -> dict: # {"image": (N, C, H, W) or (N, 2, C, H, W) sensor units, "mask": (N, H, W) labels}
     "Joint latents to images in sensor units and label maps."
-    vae, n_img = self.two_stream, self.meta.get("n_images", 1)
-    zi, zm = unscale_latents(z, self.meta["latent"], n_img)
+    vae, n_images = self.two_stream, self.meta.get("n_images", 1)
+    zi, zm = unscale_latents(z, self.meta["latent"], n_images)
     to_image = (lambda zz: decode_tiled(vae.decode_image, zz, self.meta["downsample"])) if tiled else vae.decode_image
     decode = lambda zz: denormalize(to_image(zz).float().cpu(), self._stats()).numpy()
-    image = decode(zi) if n_img == 1 else np.stack([decode(zz) for zz in zi], 1)
+    image = decode(zi) if n_images == 1 else np.stack([decode(zz) for zz in zi], 1)
     mask = np.stack(masks) if masks is not None else vae.labels(vae.decode_mask_logits(zm)).cpu().numpy()
     return {"image": image, "mask": mask}
 

@@ -20,7 +20,7 @@ from .downstream import (AnchoredTiles, MixedTiles, AddedTiles, DownstreamConfig
                               confusion_labelled)
 from .synthesize import (GeneratorConfig, fit_generator, generate_pairs, generate_triplets, layout_windows,
                               balanced_layouts, change_layouts,
-                              alignment_scores, std_images, pixel_losses, class_reference_losses, pixel_filter)
+                              alignment_scores, standardised_images, pixel_losses, class_reference_losses, pixel_filter)
 
 # %% ../nbs/05_evaluate.ipynb #c006
 def pca_basis(x: np.ndarray, # (n, C) real pixel spectra (standardised)
@@ -96,35 +96,35 @@ def synthetic_fidelity(kind: str, # 'seg' or 'cd'
     basis = pca_basis(pixels(train), min(16, C))
     rng = np.random.default_rng(seed)
     def sample(a, n=20000): return pca_project(a[rng.permutation(len(a))[:n]], basis)
-    fid = {}
+    measures = {}
     synthetic_px = np.concatenate([pixels(normalize(x, band_stats)) for x in images])
-    fid["frechet_spectra_synthetic_vs_train"] = frechet_distance(sample(synthetic_px), sample(pixels(train)))
-    fid["frechet_spectra_val_vs_train"] = frechet_distance(sample(pixels(val)), sample(pixels(train)))
+    measures["frechet_spectra_synthetic_vs_train"] = frechet_distance(sample(synthetic_px), sample(pixels(train)))
+    measures["frechet_spectra_val_vs_train"] = frechet_distance(sample(pixels(val)), sample(pixels(train)))
     if kind == "seg":
         real_mask = crop(views[0]["mask"], boxes["train"])
         real_image = crop(views[0]["sensor_units"], boxes["train"])
         real_mean, _, real_n = class_mean_spectra(real_image[None], real_mask[None], K)
         syn_mean, _, syn_n = class_mean_spectra(images, labels, K)
         sam = {names[c]: spectral_angle_deg(syn_mean[c], real_mean[c]) for c in range(K) if real_n[c] and syn_n[c]}
-        fid["class_sam_deg"] = sam
-        fid["mean_class_sam_deg"] = float(np.mean(list(sam.values()))) if sam else float("nan")
+        measures["class_sam_deg"] = sam
+        measures["mean_class_sam_deg"] = float(np.mean(list(sam.values()))) if sam else float("nan")
         real_share = proportions(real_mask[None], K) + 1e-12
-        fid["class_proportion_js"] = js_divergence(proportions(labels, K) + 1e-12, real_share)
-    fid["alignment_median"] = float(np.nanmedian(synthetic["alignment"].values))
-    fid["kept_share"] = float(keep.mean())
+        measures["class_proportion_js"] = js_divergence(proportions(labels, K) + 1e-12, real_share)
+    measures["alignment_median"] = float(np.nanmedian(synthetic["alignment"].values))
+    measures["kept_share"] = float(keep.mean())
     # memorisation: windows in the PCA space (8 components), each synthetic one's nearest training window
     k8 = min(8, C)
     def pca_image(im): return np.moveaxis(pca_project(pixels(im), basis)[:, :k8].reshape(*im.shape[1:], k8), -1, 0)
     train_windows = windows(pca_image(train), window, 2)
     syn_windows = np.concatenate([windows(pca_image(normalize(x, band_stats)), window, window) for x in images])
     d_syn = nn_distances(syn_windows, train_windows)
-    fid["memorisation_synthetic_nn_median"] = float(np.median(d_syn))
+    measures["memorisation_synthetic_nn_median"] = float(np.median(d_syn))
     d_test = None
     if min(test.shape[1:]) >= window:  # real-vs-real scale: the test stripe's windows
         d_test = nn_distances(windows(pca_image(test), window, 4), train_windows)
-        fid["memorisation_test_nn_median"] = float(np.median(d_test))
-        fid["memorisation_share_closer_than_test_p5"] = float((d_syn < np.percentile(d_test, 5)).mean())
-    return fid, d_syn, d_test
+        measures["memorisation_test_nn_median"] = float(np.median(d_test))
+        measures["memorisation_share_closer_than_test_p5"] = float((d_syn < np.percentile(d_test, 5)).mean())
+    return measures, d_syn, d_test
 
 # %% ../nbs/05_evaluate.ipynb #c009
 def aggregate(rows: list, # dicts with 'fraction', 'condition', 'seed' and metric keys
@@ -358,8 +358,8 @@ def memorisation_figure(d_syn: np.ndarray, # synthetic windows' distances to the
 def synthetic_arrays(kind: str, pipe, gen: dict, keep: np.ndarray) -> dict:
     "Standardised training arrays of the kept synthetic samples."
     if kind == "seg":
-        return {"image": std_images(pipe, gen["image"][keep])[0], "mask": gen["mask"][keep].astype(np.int64)}
-    ims = std_images(pipe, np.stack([gen["image_t1"][keep], gen["image_t2"][keep]], 1))
+        return {"image": standardised_images(pipe, gen["image"][keep])[0], "mask": gen["mask"][keep].astype(np.int64)}
+    ims = standardised_images(pipe, np.stack([gen["image_t1"][keep], gen["image_t2"][keep]], 1))
     return {"image_t1": ims[0], "image_t2": ims[1], "change": gen["change"][keep].astype(np.int64)}
 
 def score(kind: str, model, views: list, box: tuple, k: int) -> dict:
@@ -393,14 +393,14 @@ def generate_set(kind: str, pipe, # the cell's generator
 
 def set_images(kind: str, pipe, gen: dict) -> list:
     "Standardised image stack(s) of a generated set, as the judge takes them."
-    return std_images(pipe, gen["image"] if kind == "seg" else np.stack([gen["image_t1"], gen["image_t2"]], 1))
+    return standardised_images(pipe, gen["image"] if kind == "seg" else np.stack([gen["image_t1"], gen["image_t2"]], 1))
 
 def mask_following(pipe, judge, layouts: list, k: int, guidance_scale: float = 2.0, sampler: str = "dpmpp",
                    steps: int | None = None, seed: int = 0) -> float:
     "How well a generator follows masks: mIoU of a real-data segmenter on images generated from (held-out) layouts."
     out = pipe(mask=layouts, sampler=sampler, steps=steps, seed=seed, guidance_scale=guidance_scale,
                output_type="np", progress=False)
-    ims = std_images(pipe, out["image"])[0]
+    ims = standardised_images(pipe, out["image"])[0]
     pred = np.stack([predict(judge, [im]) for im in ims])
     return seg_scores(np.stack(layouts), pred, k)["miou"]
 

@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['balanced_agreement', 'alignment_scores', 'pixel_losses', 'class_reference_losses', 'pixel_filter', 'layout_windows',
-           'balanced_layouts', 'change_layouts', 'GeneratorConfig', 'generator_tiles', 'fit_generator', 'std_images',
-           'generate_pairs', 'generate_triplets', 'synthetic_set', 'export_mat', 'save_synthetic', 'export_geotiff',
-           'export_envi']
+           'balanced_layouts', 'change_layouts', 'GeneratorConfig', 'generator_tiles', 'fit_generator',
+           'standardised_images', 'generate_pairs', 'generate_triplets', 'synthetic_set', 'export_mat',
+           'save_synthetic', 'export_geotiff', 'export_envi']
 
 # %% ../nbs/04_synthesize.ipynb #c003
 import os, json, time, copy
@@ -248,7 +248,7 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
                   "per_stream": cfg.per_stream, "unlabelled_images": cfg.unlabelled_images}
 
 # %% ../nbs/04_synthesize.ipynb #c014
-def std_images(pipe, img: np.ndarray) -> list:
+def standardised_images(pipe, img: np.ndarray) -> list:
     "Generated images in sensor units -> standardised list per date: (N, C, H, W) or (N, 2, C, H, W) input."
     if img.ndim == 5: return [np.stack([pipe.normalize(x) for x in img[:, d]]) for d in range(img.shape[1])]
     return [np.stack([pipe.normalize(x) for x in img])]
