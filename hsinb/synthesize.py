@@ -6,7 +6,8 @@
 __all__ = ['balanced_agreement', 'alignment_scores', 'pixel_losses', 'class_reference_losses', 'pixel_filter', 'layout_windows',
            'balanced_layouts', 'change_layouts', 'GeneratorConfig', 'generator_tiles', 'fit_generator',
            'standardised_images', 'generate_pairs', 'generate_triplets', 'synthetic_set', 'export_mat',
-           'save_synthetic', 'export_geotiff', 'export_envi']
+           'save_synthetic', 'export_geotiff', 'export_envi', 'pairs_figure', 'class_spectra_figure',
+           'alignment_figure', 'triplets_figure']
 
 # %% ../nbs/04_synthesize.ipynb #c003
 import os, json, time, copy
@@ -418,3 +419,96 @@ def export_envi(ds: xr.Dataset, # a synthetic set
                                      force=True, ext=".img")
             out.append(p)
     return out
+
+# %% ../nbs/04_synthesize.ipynb #c018f1
+def _no_ticks(ax):
+    for a in ax.ravel():
+        a.set_xticks([])
+        a.set_yticks([])
+
+def pairs_figure(pairs: xr.Dataset, # a segmentation set (`synthetic_set`)
+                 view: dict, # the real scene's view (sensor_units, mask)
+                 box: tuple, # the training region the real windows come from
+                 k: int, n_show: int = 6, seed: int = 0):
+    "Random real windows of the training region over the best- and the worst-aligned synthetic pairs."
+    import matplotlib.pyplot as plt
+    from hsinb.cube import rgb_composite, mask_rgb
+    wl, q = pairs.wavelength.values, pairs.sizes["y"]
+    ref = crop(view["sensor_units"], box)
+    n = min(n_show, pairs.sizes["sample"])
+    order = np.argsort(-np.nan_to_num(pairs["alignment"].values, nan=-1))
+    pick = list(order[:n // 2]) + list(order[::-1][:n - n // 2])  # best and worst aligned
+    rng = np.random.default_rng(seed)
+    fig, ax = plt.subplots(4, n, figsize=(2.2 * n, 9), squeeze=False)
+    for i, j in enumerate(pick):
+        y, x = int(rng.integers(box[0], box[1] - q + 1)), int(rng.integers(box[2], box[3] - q + 1))
+        ax[0, i].imshow(rgb_composite(view["sensor_units"][:, y:y + q, x:x + q], wavelength=wl, ref=ref))
+        ax[1, i].imshow(mask_rgb(view["mask"][y:y + q, x:x + q], k))
+        ax[2, i].imshow(rgb_composite(pairs.image.values[j], wavelength=wl, ref=ref))
+        ax[3, i].imshow(mask_rgb(pairs["mask"].values[j], k))
+        ax[2, i].set_title(f"{pairs['source'].values[j]}, align {pairs['alignment'].values[j]:.2f}", fontsize=8)
+    for a, t in zip(ax[:, 0], ["real", "real mask", "synthetic", "synthetic mask"]): a.set_ylabel(t)
+    _no_ticks(ax)
+    plt.tight_layout()
+    return fig
+
+def class_spectra_figure(pairs: xr.Dataset, # a segmentation set
+                         real_image: np.ndarray, # (C, y, x) the training region, sensor units
+                         real_mask: np.ndarray, # (y, x) its labels
+                         names: list):
+    "Each class's mean spectrum, real against the kept synthetic pairs, with their spectral angle."
+    import matplotlib.pyplot as plt
+    from hsinb.diffusion import class_mean_spectra, spectral_angle_deg
+    K, wl = len(names), pairs.wavelength.values
+    cols = min(4, K)
+    nrow = int(np.ceil(K / cols))
+    fig, ax = plt.subplots(nrow, cols, figsize=(4 * cols, 2.8 * nrow), squeeze=False)
+    kept = pairs["kept"].values.astype(bool)
+    rmean, _, rn = class_mean_spectra(real_image[None], real_mask[None], K)
+    if kept.any(): gmean, _, gn = class_mean_spectra(pairs.image.values[kept], pairs["mask"].values[kept], K)
+    else: gmean, gn = rmean * np.nan, rn * 0
+    for c in range(K):
+        a = ax.ravel()[c]
+        if rn[c]: a.plot(wl, rmean[c], "k", label="real")
+        if gn[c]:
+            sam = f" (SAM {spectral_angle_deg(gmean[c], rmean[c]):.1f} deg)" if rn[c] else ""
+            a.plot(wl, gmean[c], "C3--", label=f"synthetic{sam}")
+        a.set_title(names[c], fontsize=9)
+        a.legend(fontsize=7)
+    for a in ax.ravel()[K:]: a.axis("off")
+    plt.tight_layout()
+    return fig
+
+def alignment_figure(sets: dict, # {name: synthetic set}
+                     min_alignment: float):
+    "Histograms of the alignment scores of each set, per source, with the threshold."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(1, len(sets) or 1, figsize=(5 * max(1, len(sets)), 3.2), squeeze=False)
+    for a, (name, s) in zip(ax[0], sets.items()):
+        for src in np.unique(s["source"].values):
+            v = s["alignment"].values[s["source"].values == src]
+            a.hist(v[np.isfinite(v)], bins=20, range=(0, 1), alpha=.6, label=src)
+        a.axvline(min_alignment, color="k", ls="--", label="threshold")
+        a.set_title(f"{name}: alignment")
+        a.set_xlabel("class-balanced agreement")
+        a.legend()
+    plt.tight_layout()
+    return fig
+
+def triplets_figure(triplets: xr.Dataset, # a change set
+                    ref: np.ndarray, # (C, y, x) real image whose percentiles set the stretch
+                    n_show: int = 4):
+    "The first change triplets: t1, t2 and the change mask, with their alignment."
+    import matplotlib.pyplot as plt
+    from hsinb.cube import rgb_composite
+    wl, n = triplets.wavelength.values, min(n_show, triplets.sizes["sample"])
+    fig, ax = plt.subplots(3, n, figsize=(2.4 * n, 7), squeeze=False)
+    for i in range(n):
+        ax[0, i].imshow(rgb_composite(triplets.image_t1.values[i], wavelength=wl, ref=ref))
+        ax[1, i].imshow(rgb_composite(triplets.image_t2.values[i], wavelength=wl, ref=ref))
+        ax[2, i].imshow(triplets.change.values[i], cmap="gray", vmin=0, vmax=1)
+        ax[0, i].set_title(f"align {triplets['alignment'].values[i]:.2f}", fontsize=8)
+    for a, t in zip(ax[:, 0], ["t1", "t2", "change"]): a.set_ylabel(t)
+    _no_ticks(ax)
+    plt.tight_layout()
+    return fig
