@@ -8,7 +8,8 @@ __all__ = ['STREAM_MODES', 'SAMPLERS', 'PIPE_PARTS', 'scale_image_latent', 'scal
            'make_scheduler', 'diffusion_loss', 'stream_timesteps', 'per_stream_loss', 'window_starts', 'window_weights',
            'multidiffusion', 'sampler_scheduler', 'HSIDiffusionPipeline', 'build_pipeline', 'decode_tiled', 'edit_mask',
            'semantic_edit_pair', 'class_mean_spectra', 'spectral_angle_deg', 'proportions', 'seam_ratio',
-           'js_divergence']
+           'js_divergence', 'sampler_fidelity', 'pixel_features', 'lda_mask_following', 'samples_figure',
+           'spectra_figure', 'proportions_loss_figure', 'change_pair_figure']
 
 # %% ../nbs/03_train_diffusion.ipynb #c003
 import os, json, math, time, tempfile, warnings
@@ -20,7 +21,7 @@ import xarray as xr
 from fastcore.basics import patch
 from diffusers import UNet2DModel, DDPMScheduler, DDIMScheduler, DPMSolverMultistepScheduler, DiffusionPipeline
 from .cube import (IGNORE, as_image, as_mask, make_scene, make_change_scene, normalize, denormalize,
-                        CHANGE_CLASSES, _names, dihedral)
+                        CHANGE_CLASSES, _names, crop, dihedral)
 from .vae import TwoStreamVAE, SpectralAutoencoderKL, BlockMaskAutoencoder, load_vae, pad_to
 
 # %% ../nbs/03_train_diffusion.ipynb #c006
@@ -686,3 +687,156 @@ def js_divergence(p: np.ndarray, q: np.ndarray) -> float:
     m = (p + q) / 2
     kl = lambda a, b: float(np.sum(np.where(a > 0, a * np.log2(np.where(a > 0, a, 1) / np.where(b > 0, b, 1)), 0)))
     return 0.5 * kl(p, m) + 0.5 * kl(q, m)
+
+# %% ../nbs/03_train_diffusion.ipynb #c025b
+def sampler_fidelity(generated: dict, # {'images': [(N, C, H, W) per date], 'mask': (N, H, W)}, sensor units
+                     real_stats: list, # per date: `class_mean_spectra` of the real training region
+                     real_mask: np.ndarray, # (1, y, x) the training region's labels
+                     names: list, # class names
+                    ) -> dict: # class SAM (per date), its mean, class-proportion JS, generated proportions
+    "Class spectra and class proportions of generated pairs against the real training region."
+    K, n_dates = len(names), len(generated["images"])
+    sam = {}
+    for d in range(n_dates):
+        gmean, _, gn = class_mean_spectra(generated["images"][d], generated["mask"], K)
+        rmean, _, rn = real_stats[d]
+        prefix = f"t{d + 1}/" if n_dates > 1 else ""
+        sam.update({prefix + names[c]: spectral_angle_deg(gmean[c], rmean[c]) for c in range(K) if gn[c] and rn[c]})
+    share = proportions(generated["mask"], K)
+    return {"class_sam_deg": sam, "mean_class_sam_deg": float(np.mean(list(sam.values()))) if sam else float("nan"),
+            "class_proportion_js": js_divergence(share + 1e-12, proportions(real_mask, K) + 1e-12),
+            "generated_proportions": share.tolist()}
+
+def pixel_features(images: list, # per date: (..., C, H, W) standardised
+                  ) -> np.ndarray: # (..., H, W, dates * C)
+    "Per-pixel features: the dates' spectra side by side."
+    return np.concatenate([np.moveaxis(im, -3, -1) for im in images], -1)
+
+def lda_mask_following(pipe, # a trained pipeline
+                       views: list, # the scene's standardised views
+                       train_box: tuple, val_box: tuple,
+                       n_masks: int, # layouts to follow
+                       steps: int = 20, # DPM-Solver++ steps
+                       seed: int = 0,
+                      ) -> dict: # agreement, chance, the classifier's real accuracy, layouts used and their source
+    "Do mask-conditioned samples follow their masks? Read by a linear pixel classifier fitted on real pixels."
+    from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+    K, n_dates, C = len(pipe.meta["class_names"]), len(views), views[0]["image"].shape[0]
+    x_train = pixel_features([crop(v["image"], train_box) for v in views])
+    y_train = crop(views[0]["mask"], train_box)
+    sel = y_train >= 0
+    sub = np.random.default_rng(seed).permutation(int(sel.sum()))[:20000]
+    clf = LinearDiscriminantAnalysis().fit(x_train[sel][sub], y_train[sel][sub])
+    q = pipe.meta["tile"]
+    vy0, vy1, vx0, vx1 = val_box
+    # layouts to follow: validation tiles; on scenes whose validation stripe is narrower than a tile (Salinas-A:
+    # 17 px), training-region tiles (layouts the generator has seen; still a test of following a given mask)
+    box = val_box if min(vy1 - vy0, vx1 - vx0) >= q else train_box
+    corners = [(y, x) for y in range(box[0], box[1] - q + 1, q) for x in range(box[2], box[3] - q + 1, q)]
+    masks = [views[0]["mask"][y:y + q, x:x + q] for y, x in corners][:n_masks]
+    cond = pipe(mask=masks, sampler="dpmpp", steps=steps, seed=seed + 1, output_type="np", progress=False)
+    dates = [cond["image"]] if n_dates == 1 else [cond["image"][:, d] for d in range(n_dates)]
+    feats = pixel_features([np.stack([pipe.normalize(im) for im in date]) for date in dates])
+    pred = clf.predict(feats.reshape(-1, n_dates * C)).reshape(cond["mask"].shape)
+    given = cond["mask"]
+    lab = given >= 0
+    share = proportions(given, K)
+    x_val, y_val = pixel_features([crop(v["image"], val_box) for v in views]), crop(views[0]["mask"], val_box)
+    real_accuracy = float((clf.predict(x_val[y_val >= 0]) == y_val[y_val >= 0]).mean())
+    return {"agreement": float((pred[lab] == given[lab]).mean()), "chance": float((share ** 2).sum()),
+            "classifier_accuracy_on_real_val": real_accuracy, "n_masks": len(masks),
+            "layouts_from": "val" if box == val_box else "train"}
+
+# %% ../nbs/03_train_diffusion.ipynb #c025c
+def samples_figure(views: list, # the scene's views (sensor_units, mask)
+                   box: tuple, # the training region: real windows and each date's stretch
+                   generated: dict, # {'images': [(N, C, q, q) per date], 'mask': (N, q, q)}, sensor units
+                   k: int, wavelength, n_show: int = 6, seed: int = 0):
+    "Random real windows of the training region above generated pairs, each date stretched like its real region."
+    import matplotlib.pyplot as plt
+    from hsinb.cube import rgb_composite, mask_rgb
+    n_dates, q = len(views), generated["mask"].shape[-1]
+    refs = [crop(v["sensor_units"], box) for v in views]
+    def dated(what): return [f"{what} t{d + 1}" if n_dates > 1 else what for d in range(n_dates)]
+    rows = dated("real") + ["real mask"] + dated("generated") + ["generated mask"]
+    n = min(n_show, len(generated["mask"]))
+    fig, ax = plt.subplots(len(rows), n, figsize=(2.2 * n, 2.2 * len(rows)), squeeze=False)
+    rng = np.random.default_rng(seed)
+    for i in range(n):
+        y, x = int(rng.integers(box[0], box[1] - q + 1)), int(rng.integers(box[2], box[3] - q + 1))
+        real = [rgb_composite(v["sensor_units"][:, y:y + q, x:x + q], wavelength=wavelength, ref=refs[d])
+                for d, v in enumerate(views)]
+        fake = [rgb_composite(generated["images"][d][i], wavelength=wavelength, ref=refs[d]) for d in range(n_dates)]
+        panels = real + [mask_rgb(views[0]["mask"][y:y + q, x:x + q], k)] + fake + [mask_rgb(generated["mask"][i], k)]
+        for r, panel in enumerate(panels): ax[r, i].imshow(panel)
+    for a, t in zip(ax[:, 0], rows): a.set_ylabel(t)
+    for a in ax.ravel():
+        a.set_xticks([])
+        a.set_yticks([])
+    plt.tight_layout()
+    return fig
+
+def spectra_figure(real_stats: list, # per date: `class_mean_spectra` of the real training region
+                   generated: dict, # {'images': [per date], 'mask'}
+                   names: list, wavelength):
+    "Each class's mean spectrum ± std, real (black) against generated (red); dashed: the second date."
+    import matplotlib.pyplot as plt
+    K, n_dates = len(names), len(real_stats)
+    cols = min(4, K)
+    nrow = int(np.ceil(K / cols))
+    fig, ax = plt.subplots(nrow, cols, figsize=(4 * cols, 2.8 * nrow), squeeze=False)
+    for d in range(n_dates):
+        gmean, gstd, gn = class_mean_spectra(generated["images"][d], generated["mask"], K)
+        rmean, rstd, rn = real_stats[d]
+        line, date = ("-" if d == 0 else "--"), (f" t{d + 1}" if n_dates > 1 else "")
+        for c in range(K):
+            a = ax.ravel()[c]
+            for ok, mean, std, colour, what in ((rn[c], rmean[c], rstd[c], "k", "real"),
+                                                (gn[c], gmean[c], gstd[c], "C3", "generated")):
+                if not ok: continue
+                a.plot(wavelength, mean, colour + line, label=what + date)
+                a.fill_between(wavelength, mean - std, mean + std, color=colour, alpha=.12)
+            a.set_title(names[c], fontsize=9)
+    ax.ravel()[0].legend(fontsize=7)
+    for a in ax.ravel()[K:]: a.axis("off")
+    plt.tight_layout()
+    return fig
+
+def proportions_loss_figure(real_mask: np.ndarray, generated_mask: np.ndarray, # label stacks (N, y, x)
+                            names: list, history: list, # the training loop's log rows ('step', 'loss')
+                           ):
+    "Class proportions, real training region against generated, and the diffusion training loss."
+    import matplotlib.pyplot as plt
+    K = len(names)
+    fig, ax = plt.subplots(1, 2, figsize=(13, 3.5))
+    xk = np.arange(K)
+    ax[0].bar(xk - 0.2, proportions(real_mask, K), 0.4, label="real (train region)")
+    ax[0].bar(xk + 0.2, proportions(generated_mask, K), 0.4, label="generated")
+    ax[0].set_xticks(xk)
+    ax[0].set_xticklabels(names, rotation=45, ha="right", fontsize=8)
+    ax[0].legend()
+    ax[0].set_title("class proportions")
+    ax[1].semilogy([r["step"] for r in history], [r["loss"] for r in history])
+    ax[1].set_title("diffusion training loss")
+    ax[1].set_xlabel("step")
+    plt.tight_layout()
+    return fig
+
+def change_pair_figure(t1: np.ndarray, t2: np.ndarray, # (C, y, x) sensor units
+                       change: np.ndarray, # (y, x) 1 = changed (IGNORE shown grey)
+                       wavelength, title: str, # what the pair is ('semantic edit', 'generated pair')
+                       refs: tuple, # the images whose percentiles stretch t1 and t2
+                      ):
+    "One change pair: both dates and the change mask."
+    import matplotlib.pyplot as plt
+    from hsinb.cube import rgb_composite
+    fig, ax = plt.subplots(1, 3, figsize=(10, 3.4))
+    ax[0].imshow(rgb_composite(t1, wavelength=wavelength, ref=refs[0]))
+    ax[0].set_title(f"t1 ({title})")
+    ax[1].imshow(rgb_composite(t2, wavelength=wavelength, ref=refs[1]))
+    ax[1].set_title("t2")
+    ax[2].imshow(np.where(change < 0, 0.5, change), cmap="gray", vmin=0, vmax=1)
+    ax[2].set_title("change")
+    for a in ax: a.axis("off")
+    plt.tight_layout()
+    return fig
