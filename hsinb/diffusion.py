@@ -729,8 +729,8 @@ def lda_mask_following(pipe, # a trained pipeline
     clf = LinearDiscriminantAnalysis().fit(x_train[sel][sub], y_train[sel][sub])
     q = pipe.meta["tile"]
     vy0, vy1, vx0, vx1 = val_box
-    # layouts to follow: validation tiles; on scenes whose validation stripe is narrower than a tile (Salinas-A:
-    # 17 px), training-region tiles (layouts the generator has seen; still a test of following a given mask)
+    # layouts to follow: validation tiles, or training-region tiles where the validation stripe is narrower than a
+    # tile (Salinas-A: 17 px). The generator has seen those layouts, but following a given mask is still tested.
     box = val_box if min(vy1 - vy0, vx1 - vx0) >= q else train_box
     corners = [(y, x) for y in range(box[0], box[1] - q + 1, q) for x in range(box[2], box[3] - q + 1, q)]
     masks = [views[0]["mask"][y:y + q, x:x + q] for y, x in corners][:n_masks]
@@ -779,7 +779,7 @@ def samples_figure(views: list, # the scene's views (sensor_units, mask)
 def spectra_figure(real_stats: list, # per date: `class_mean_spectra` of the real training region
                    generated: dict, # {'images': [per date], 'mask'}
                    names: list, wavelength):
-    "Each class's mean spectrum ± std, real (black) against generated (red); dashed: the second date."
+    "Each class's mean spectrum ± std, real (black) against generated (red), the second date dashed."
     import matplotlib.pyplot as plt
     K, n_dates = len(names), len(real_stats)
     cols = min(4, K)
