@@ -7,7 +7,8 @@ __all__ = ['VAE_PARTS', 'ResBlock', 'SpectralAutoencoderKL', 'make_autoencoder',
            'spectral_angle', 'dice_loss', 'vae_loss', 'pad_to', 'reconstruct', 'sam_map', 'image_metrics', 'miou',
            'mask_metrics', 'boundary_band', 'fidelity_table', 'fidelity_markdown', 'latent_stats', 'save_vae',
            'load_vae', 'scene_views', 'scene_band_stats', 'scene_classes', 'views_batch', 'evaluate_views',
-           'save_standin_vae']
+           'save_standin_vae', 'reconstruction_figure', 'pixel_spectra_figure', 'training_figure', 'error_map_figure',
+           'latent_hist_figure']
 
 # %% ../nbs/02_train_vae.ipynb #c003
 import os, json, math, time, shutil, tempfile, warnings
@@ -503,3 +504,103 @@ def save_standin_vae(scene: xr.Dataset, # the scene a later stage runs on
                            image_latent=4, mask_latent=2, widths=(8, 16, 16), mask_hidden=8, spectral_stem=8)
     latent = {"image_mean": [0.0] * 4, "image_std": [1.0] * 4, "mask_mean": [0.0] * 2, "mask_std": [1.0] * 2}
     return save_vae(vae, folder, stats, scene_classes(scene), latent)
+
+# %% ../nbs/02_train_vae.ipynb #c026b
+def reconstruction_figure(real: np.ndarray, reconstructed: np.ndarray, # (C, y, x) sensor units: the test region
+                          mask: np.ndarray, decoded: np.ndarray, # (y, x) its labels and the decoded ones
+                          k: int, wavelength, miou: float):
+    "The test region and its reconstruction, image (one stretch for both) and mask."
+    import matplotlib.pyplot as plt
+    from hsinb.cube import rgb_composite, mask_rgb
+    fig, ax = plt.subplots(2, 2, figsize=(8, 2 + 6 * real.shape[1] / max(real.shape[2], 1) / 2 + 2))
+    panels = [(rgb_composite(real, wavelength=wavelength), "test region: real"),
+              (rgb_composite(reconstructed, wavelength=wavelength, ref=real), "reconstructed"),
+              (mask_rgb(mask, k), "mask: real"), (mask_rgb(decoded, k), f"mask: decoded (mIoU {miou:.3f})")]
+    for a, (im, title) in zip(ax.ravel(), panels):
+        a.imshow(im)
+        a.set_title(title)
+        a.axis("off")
+    plt.tight_layout()
+    return fig
+
+def pixel_spectra_figure(real: np.ndarray, reconstructed: np.ndarray, # (C, y, x) sensor units
+                         wavelength, origin: tuple, # (y0, x0) of the region in the scene (for the titles)
+                         units: str = "", n: int = 3, seed: int = 0):
+    "Real and reconstructed spectra of a few random pixels."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(1, n, figsize=(14, 3.5))
+    rng = np.random.default_rng(seed)
+    for a in np.atleast_1d(ax):
+        yy, xx = rng.integers(real.shape[1]), rng.integers(real.shape[2])
+        a.plot(wavelength, real[:, yy, xx], label="real")
+        a.plot(wavelength, reconstructed[:, yy, xx], "--", label="reconstructed")
+        a.set_title(f"pixel (y {origin[0] + yy}, x {origin[1] + xx})")
+        a.set_xlabel("wavelength (nm)")
+    first = np.atleast_1d(ax)[0]
+    first.set_ylabel(units)
+    first.legend()
+    plt.tight_layout()
+    return fig
+
+def training_figure(info: dict, # `train`'s record: 'history', 'val', 'selected'
+                   ):
+    "Training losses, and the validation curve with the steps each stream was kept at."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(1, 2, figsize=(12, 3.5))
+    h, v = info["history"], info["val"]
+    ax[0].semilogy([r["step"] for r in h], [r["loss"] for r in h], label="total")
+    for k in ("l1", "ce", "dice"): ax[0].semilogy([r["step"] for r in h], [r[k] for r in h], label=k, alpha=.7)
+    ax[0].set_xlabel("step")
+    ax[0].legend()
+    ax[0].set_title("training losses")
+    ax[1].plot([r["step"] for r in v], [r["sam_deg"] for r in v], "o-", label="val SAM (deg)")
+    ax2 = ax[1].twinx()
+    ax2.plot([r["step"] for r in v], [r["psnr_db"] for r in v], "s-", color="C1", label="val PSNR (dB)")
+    for p, s in info["selected"].items():
+        colour = "C0" if p.startswith("image") else "C2"
+        ax[1].axvline(s["step"], color=colour, ls=":", label=f"kept {p.strip('.')} (step {s['step']})")
+    ax[1].set_xlabel("step")
+    ax[1].set_ylabel("SAM (deg)")
+    ax2.set_ylabel("PSNR (dB)")
+    ax[1].set_title("validation (dotted: the steps kept)")
+    ax[1].legend(fontsize=7, loc="center right")
+    plt.tight_layout()
+    return fig
+
+def error_map_figure(model: TwoStreamVAE, views: list, # the scene's views
+                     split: xr.DataArray, # the split map (region borders)
+                     stats: xr.Dataset, device="cpu"):
+    "The reconstruction's spectral angle over the whole scene, one panel per date, the regions outlined."
+    import matplotlib.pyplot as plt
+    from hsinb.datasets import region_box
+    angles = [sam_map(v["sensor_units"].astype(np.float64),
+                      denormalize(reconstruct(model, v["image"], None, device)[0], stats)) for v in views]
+    fig, ax = plt.subplots(1, len(views), figsize=(5 * len(views), 4.5), squeeze=False)
+    vmax = float(np.percentile(np.concatenate([s.ravel() for s in angles]), 99))
+    titles = [""] if len(views) == 1 else [" (t1)", " (t2)"]
+    for a, s, title in zip(ax[0], angles, titles):
+        im = a.imshow(s, cmap="magma", vmin=0, vmax=vmax)
+        a.set_title(f"spectral angle of the reconstruction (deg){title}", fontsize=9)
+        for r in ("train", "val", "test"):
+            y0, y1, x0, x1 = region_box(split, r)
+            a.add_patch(plt.Rectangle((x0 - .5, y0 - .5), x1 - x0, y1 - y0, fill=False, ec="w", lw=1, ls="--"))
+            a.text(x0 + 1, y0 + 4, r, color="w", fontsize=8, va="top")
+        plt.colorbar(im, ax=a, fraction=.046)
+    plt.tight_layout()
+    return fig
+
+def latent_hist_figure(model: TwoStreamVAE, image: np.ndarray, # (C, y, x) standardised
+                       latent: dict, # `latent_stats` (image_mean, image_std per channel)
+                       device="cpu"):
+    "Histograms of the scaled image-latent channels of a region (about N(0, 1) when the scaling is right)."
+    import matplotlib.pyplot as plt
+    with torch.no_grad():
+        x = pad_to(torch.as_tensor(image[None], device=device), model.downsample)[0]
+        z = model.encode(x).cpu().numpy()[0]
+    fig, ax = plt.subplots(1, 1, figsize=(8, 3))
+    for c in range(z.shape[0]):
+        ax.hist((z[c].ravel() - latent["image_mean"][c]) / latent["image_std"][c], bins=40, histtype="step")
+    ax.set_title("scaled image-latent channels (test region)")
+    ax.set_xlabel("value")
+    plt.tight_layout()
+    return fig
