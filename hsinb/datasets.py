@@ -51,7 +51,8 @@ def fetch_file(url: str, # where to download from (http, https or file)
                chunk: int = 1 << 16, # bytes per read
               ) -> Path: # `dest`, verified
     "Download `url` to `dest` with resume and sha256 verification; a verified cached file is reused."
-    dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
     if dest.exists():
         if sha256 is None or sha256sum(dest) == sha256: return dest
         warnings.warn(f"fetch_file: cached {dest} has a wrong checksum; downloading it again")
@@ -74,7 +75,9 @@ def fetch_file(url: str, # where to download from (http, https or file)
             with open(part, "ab" if resumed else "wb") as f, \
                  tqdm(total=total, initial=have, unit="B", unit_scale=True, desc=dest.name, disable=not progress) as bar:
                 try:
-                    for b in iter(lambda: resp.read(chunk), b""): f.write(b); bar.update(len(b))
+                    for b in iter(lambda: resp.read(chunk), b""):
+                        f.write(b)
+                        bar.update(len(b))
                 except (OSError, http.client.HTTPException) as e:
                     raise ConnectionError(f"fetch_file: download of {url} interrupted ({e}); run again to resume") from e
             size = part.stat().st_size
@@ -104,7 +107,8 @@ def read_mat(path: str | Path, # a .mat file (v5 or v7.3)
         except Exception as e: raise ValueError(f"read_mat: {path} is not a readable MATLAB v7.3 file ({e})") from e
     from scipy.io import loadmat
     try: d = loadmat(path)
-    except Exception as e: raise ValueError(f"read_mat: {path} is corrupt or truncated ({type(e).__name__}: {e})") from e
+    except Exception as e:
+        raise ValueError(f"read_mat: {path} is corrupt or truncated ({type(e).__name__}: {e})") from e
     return {k: v for k, v in d.items() if not k.startswith("__")}
 
 def pick_var(mat: dict, # from `read_mat`
@@ -180,7 +184,8 @@ def read_envi_roi_ascii(path: str | Path, # an "ENVI Output of ROIs" ASCII file
         raise ValueError(f"{path}: not an ENVI ROI ASCII file (found {len(names)} ROI names, {len(npts)} point counts)")
     try: pts = np.asarray([[int(r[1]), int(r[2])] for r in rows])
     except (ValueError, IndexError) as e: raise ValueError(f"{path}: unreadable point row ({e})") from e
-    if len(pts) != sum(npts): raise ValueError(f"{path}: header announces {sum(npts)} points, file has {len(pts)} (truncated?)")
+    if len(pts) != sum(npts):
+        raise ValueError(f"{path}: header announces {sum(npts)} points, file has {len(pts)} (truncated?)")
     out = np.full(shape, IGNORE, np.int16)
     x, y = pts[:, 0] - 1, pts[:, 1] - 1
     if (x < 0).any() or (y < 0).any() or (x >= shape[1]).any() or (y >= shape[0]).any():
@@ -258,11 +263,13 @@ def demo_layout(size: int = 256, # scene height and width (px)
     # buildings along the roads, with shadows cast to the south-east
     for _ in range(size * size // 2200):
         h, w = rng.integers(6, 16, 2)
-        if rng.random() < 0.5: y0, x0 = rng.integers(0, size - h), rx + rng.choice([-1, 1]) * rng.integers(6, 30) - w // 2
+        if rng.random() < 0.5:
+            y0, x0 = rng.integers(0, size - h), rx + rng.choice([-1, 1]) * rng.integers(6, 30) - w // 2
         else: y0, x0 = ry + rng.choice([-1, 1]) * rng.integers(6, 30) - h // 2, rng.integers(0, size - w)
         y0, x0 = int(np.clip(y0, 0, size - h - 4)), int(np.clip(x0, 0, size - w - 4))
         if (lab[y0:y0 + h, x0:x0 + w] == 3).any(): continue
-        sh = np.zeros_like(road); sh[y0 + 3:y0 + h + 3, x0 + 3:x0 + w + 3] = True
+        sh = np.zeros_like(road)
+        sh[y0 + 3:y0 + h + 3, x0 + 3:x0 + w + 3] = True
         lab[sh & (lab != 5) & (lab != 6) & (lab != 4)] = 7
         lab[y0:y0 + h, x0:x0 + w] = rng.choice([5, 6])
     return lab.astype(np.int16), fields
@@ -281,11 +288,13 @@ def render_demo(labels: np.ndarray, # (y, x) class map over DEMO_CLASSES
                ) -> np.ndarray: # (bands, y, x) float32 at-sensor reflectance
     "Render the demo scene's image from its label map."
     from scipy.ndimage import gaussian_filter
-    k = len(DEMO_CLASSES); h, w = labels.shape
+    k = len(DEMO_CLASSES)
+    h, w = labels.shape
     trng = np.random.default_rng(texture_seed)
     spec = demo_spectra(wl, nir)
     onehot = (labels[None] == np.arange(k)[:, None, None]).astype(np.float64)
-    ab = np.stack([gaussian_filter(o, mix_sigma) for o in onehot]); ab /= ab.sum(0, keepdims=True)
+    ab = np.stack([gaussian_filter(o, mix_sigma) for o in onehot])
+    ab /= ab.sum(0, keepdims=True)
     bright = 1 + 0.08 * _smooth_noise(trng, (k, h, w), (0, 4, 4))  # smooth within-class brightness
     nf = int(fields.max()) + 1
     basis = np.stack([_gauss(wl, c, 250) for c in (600, 1100, 1700, 2200)])  # smooth spectral perturbations
@@ -323,10 +332,12 @@ def demo_change(labels: np.ndarray, fields: np.ndarray, seed: int = 0) -> np.nda
         if not sel.any(): continue
         if (labels[sel] == 0).mean() > 0.5: lab2[sel & (labels == 0)] = 2  # cleared forest
         else:  # a block of new buildings in the field
-            ys, xs = np.nonzero(sel); cy, cx = int(np.median(ys)), int(np.median(xs))
+            ys, xs = np.nonzero(sel)
+            cy, cx = int(np.median(ys)), int(np.median(xs))
             for dy in (-10, 4):
                 for dx in (-10, 4):
-                    box = np.zeros_like(sel); box[max(cy + dy, 0):cy + dy + 8, max(cx + dx, 0):cx + dx + 8] = True
+                    box = np.zeros_like(sel)
+                    box[max(cy + dy, 0):cy + dy + 8, max(cx + dx, 0):cx + dx + 8] = True
                     lab2[box & sel] = rng.choice([5, 6])
     return lab2
 
@@ -542,12 +553,16 @@ def check_synthetic(ds: xr.Dataset, # a synthetic set
     for v in ds.data_vars.values():
         if v.dims[:1] != ("sample",): continue
         if v.ndim == 4:
-            if v.dims != ("sample", "band", "y", "x"): raise ValueError(f"{what}: {v.name} has dims {v.dims}, expected (sample, band, y, x)")
+            if v.dims != ("sample", "band", "y", "x"):
+                raise ValueError(f"{what}: {v.name} has dims {v.dims}, expected (sample, band, y, x)")
             if not np.isfinite(v.values).all(): raise ValueError(f"{what}: {v.name} holds NaN or infinite values")
         elif v.ndim == 3 and "class_names" in v.attrs:
-            k = len(_names(v.attrs["class_names"])); a = v.values
+            k = len(_names(v.attrs["class_names"]))
+            a = v.values
             bad = (a != IGNORE) & ((a < 0) | (a >= k))
-            if bad.any(): raise ValueError(f"{what}: {v.name} has labels {np.unique(a[bad])[:8].tolist()} outside its {k} classes")
+            if bad.any():
+                found = np.unique(a[bad])[:8].tolist()
+                raise ValueError(f"{what}: {v.name} has labels {found} outside its {k} classes")
     check_scene(ds.isel(sample=0), kind)  # one sample is an ordinary scene
     return ds
 
@@ -558,14 +573,17 @@ def load_synthetic(path: str | Path, # a `.nc` written by `hsinb.synthesize.save
     path = Path(path)
     if path.is_dir():
         found = sorted(path.glob("*.nc"))
-        if len(found) != 1: raise FileNotFoundError(f"load_synthetic: {path} holds {len(found)} .nc files ({[f.name for f in found]}); give the file")
+        if len(found) != 1:
+            raise FileNotFoundError(f"load_synthetic: {path} holds {len(found)} .nc files "
+                                    f"({[f.name for f in found]}); give the file")
         path = found[0]
     if not path.exists(): raise FileNotFoundError(f"load_synthetic: {path} does not exist")
     try: ds = xr.load_dataset(path, engine="netcdf4")
     except Exception as e: raise ValueError(f"load_synthetic: {path} is not a readable netCDF file ({e})") from e
     for v in ds.data_vars.values():
         if "class_names" in v.attrs: v.attrs["class_names"] = _names(v.attrs["class_names"])
-    if ds.attrs.get("hsinb_synthetic") is None: raise ValueError(f"load_synthetic: {path} is not an hsinb synthetic set (attrs['hsinb_synthetic'] missing)")
+    if ds.attrs.get("hsinb_synthetic") is None:
+        raise ValueError(f"load_synthetic: {path} is not an hsinb synthetic set (attrs['hsinb_synthetic'] missing)")
     check_synthetic(ds, str(path))
     if kept_only and "kept" in ds: ds = ds.isel(sample=np.flatnonzero(ds["kept"].values.astype(bool)))
     return ds
@@ -576,7 +594,7 @@ register(DatasetSpec("demo", "hsinb procedural demo scene", "seg", lambda p, s, 
                      obtain="generated by hsinb, nothing to download"))
 register(DatasetSpec("demo_cd", "hsinb procedural demo change scene", "cd", lambda p, s, r: demo_cd_scene(),
                      classes=DEMO_CLASSES, sensor=DEMO_ATTRS["sensor"], licence=DEMO_ATTRS["licence"],
-                     obtain="generated by hsinb, nothing to download"));
+                     obtain="generated by hsinb, nothing to download"))
 
 # %% ../nbs/01_datasets.ipynb #c039
 GIC = "https://www.ehu.eus/ccwintco/uploads/"
@@ -601,7 +619,9 @@ def remap_labels(gt: np.ndarray, # source labels
     "Map a dataset's own class ids to 0..K-1 (background to IGNORE), refusing unknown ids."
     gt = np.asarray(gt).astype(np.int64)
     unknown = np.setdiff1d(np.unique(gt), [*ids, *background])
-    if unknown.size: raise ValueError(f"{path}: unknown label values {unknown[:10].tolist()} (expected {list(ids)} or background {list(background)})")
+    if unknown.size:
+        raise ValueError(f"{path}: unknown label values {unknown[:10].tolist()} "
+                         f"(expected {list(ids)} or background {list(background)})")
     # searchsorted, not a lookup table indexed by id: negative ids (e.g. an unlabelled value of -1) stay correct
     order = np.argsort(ids)
     ids_sorted = np.asarray(ids, np.int64)[order]
@@ -668,13 +688,14 @@ register(DatasetSpec(
     files=[FileSpec("PaviaU.mat", None, GIC + "e/ee/PaviaU.mat"),
            FileSpec("PaviaU_gt.mat", "23f6a426928f9b32984adffe659e29f554f9fb6c93b5a107528d308d5087a829", GIC + "5/50/PaviaU_gt.mat")],
     folders=("hsi_gt_maps", "paviaU"), classes=PAVIA_U_CLASSES, sensor="ROSIS", licence=GIC_TERMS,
-    citation="Prof. Paolo Gamba, University of Pavia", obtain=GIC_PAGE));
+    citation="Prof. Paolo Gamba, University of Pavia", obtain=GIC_PAGE))
 
 # %% ../nbs/01_datasets.ipynb #c043
 SAMSON_CLASSES = ["rock", "tree", "water"]
 
 def _load_samson(paths, scene, root):
-    f = paths["Samson.mat"]; m = read_mat(f)
+    f = paths["Samson.mat"]
+    m = read_mat(f)
     cube, ab = pick_var(m, 3, ["SamSon", "samson"], f.name), m.get("A")
     if ab is None or ab.shape[:2] != cube.shape[:2] or ab.shape[-1] != 3:
         raise ValueError(f"{f}: expected abundances 'A' of shape (rows, cols, 3), found {None if ab is None else ab.shape}")
@@ -691,7 +712,7 @@ register(DatasetSpec(
     classes=SAMSON_CLASSES, sensor="Samson (SAMSON airborne imager)", licence="free for research, cite the papers",
     citation="F. Zhu, arXiv:1708.05125, 2017; F. Zhu et al., ISPRS JPRS 88:101-118, 2014",
     obtain="the Samson.mat repackaging (cube 'SamSon' + abundances 'A'), e.g. from public unmixing repositories; "
-           "the original samson_1.mat/end3.mat are on F. Zhu's dataset page"));
+           "the original samson_1.mat/end3.mat are on F. Zhu's dataset page"))
 
 # %% ../nbs/01_datasets.ipynb #c045
 HOUSTON_FILES = ["2013_IEEE_GRSS_DF_Contest_CASI.tif", "2013_IEEE_GRSS_DF_Contest_Samples_TR.txt",
@@ -724,7 +745,7 @@ register(DatasetSpec(
     citation="Debes et al., 'Hyperspectral and LiDAR Data Fusion: Outcome of the 2013 GRSS Data Fusion Contest', IEEE JSTARS 7(6), 2014",
     obtain="register at the IEEE GRSS IADF / University of Houston Hyperspectral Image Analysis Lab page for the "
            "2013 Data Fusion Contest (hyperspectral.ee.uh.edu) and unzip 2013_DFTC.zip; the VA (test) samples file "
-           "is distributed separately with the contest's test labels"));
+           "is distributed separately with the contest's test labels"))
 
 # %% ../nbs/01_datasets.ipynb #c047
 HOUSTON2018_CLASSES = ["Healthy grass", "Stressed grass", "Artificial turf", "Evergreen trees", "Deciduous trees",
@@ -736,7 +757,8 @@ def _load_houston2018(paths, scene, root):
     cube, meta = read_envi(paths["20170218_UH_CASI_S4_NAD83.hdr"], paths["20170218_UH_CASI_S4_NAD83.pix"])
     gt = read_tif(paths["2018_IEEE_GRSS_DFC_GT_TR.tif"])
     if gt.shape != cube.shape[1:]:
-        if gt.shape[0] >= 2 * cube.shape[1] and gt.shape[1] >= 2 * cube.shape[2]: gt = gt[::2, ::2][:cube.shape[1], :cube.shape[2]]
+        if gt.shape[0] >= 2 * cube.shape[1] and gt.shape[1] >= 2 * cube.shape[2]:
+            gt = gt[::2, ::2][:cube.shape[1], :cube.shape[2]]
         else: raise ValueError(f"Houston 2018: ground truth {gt.shape} does not match the image {cube.shape[1:]}")
     wl = envi_wavelengths(meta)
     img = as_image(cube, wl if wl is not None and len(wl) == cube.shape[0] else np.linspace(380, 1050, cube.shape[0]),
@@ -750,7 +772,7 @@ register(DatasetSpec(
     folders=("houston_2018", "2018IEEE_Contest", "2018IEEE_Contest/Phase2/FullHSIDataset"), classes=HOUSTON2018_CLASSES,
     sensor="ITRES CASI-1500", licence="IEEE GRSS DFC 2018 terms: research use, cite the contest paper",
     citation="Xu et al., 'Advanced Multi-Sensor Optical Remote Sensing for Urban Land Use and Land Cover Classification: Outcome of the 2018 IEEE GRSS Data Fusion Contest', IEEE JSTARS 12(6), 2019",
-    obtain="register on the IEEE GRSS DASE / DFC 2018 page (University of Houston, hyperspectral.ee.uh.edu)"));
+    obtain="register on the IEEE GRSS DASE / DFC 2018 page (University of Houston, hyperspectral.ee.uh.edu)"))
 
 # %% ../nbs/01_datasets.ipynb #c049
 SEGMUNICH_CLASSES = ["Arable land", "Permanent crops", "Pastures", "Forests", "Surface water", "Shrub",
@@ -766,7 +788,8 @@ def _segmunich_scenes(root, paths):
 
 def _load_segmunich(paths, scene, root):
     d = _segmunich_dir(root)
-    img_f = next((d / "img").rglob(f"{scene}.tif")); lab_f = next((d / "label").rglob(f"{scene}.tif"), None)
+    img_f = next((d / "img").rglob(f"{scene}.tif"))
+    lab_f = next((d / "label").rglob(f"{scene}.tif"), None)
     if lab_f is None: raise FileNotFoundError(f"SegMunich: no label tile {scene}.tif under {d / 'label'}")
     cube = read_tif(img_f)
     if cube.ndim != 3 or 10 not in (cube.shape[0], cube.shape[-1]):
@@ -779,7 +802,7 @@ register(DatasetSpec(
     "segmunich", "SegMunich (Sentinel-2, 10 bands, 13 classes, tiles)", "seg", _load_segmunich, scenes=_segmunich_scenes,
     classes=SEGMUNICH_CLASSES, sensor="Sentinel-2 MSI", licence="see the SegMunich release (research use)",
     citation="Hong et al., 'SpectralGPT: Spectral Remote Sensing Foundation Model', IEEE TPAMI 2024 (SegMunich dataset)",
-    obtain="the SegMunich release of SpectralGPT (img/ and label/ folders of .tif tiles) into data/segmunich/"));
+    obtain="the SegMunich release of SpectralGPT (img/ and label/ folders of .tif tiles) into data/segmunich/"))
 
 # %% ../nbs/01_datasets.ipynb #c051
 OSCD_IMG = ("Images", "Onera Satellite Change Detection dataset - Images")
@@ -816,12 +839,15 @@ def _load_oscd(paths, scene, root):
     im, lb = _oscd_dirs(root)
     city = im / scene
     cm_f = None if lb is None else next((lb / scene / "cm").glob("*-cm.tif"), None)
-    if cm_f is None: raise FileNotFoundError(f"OSCD: no change map {scene}-cm.tif under {lb}/{scene}/cm (test cities have no public labels)")
+    if cm_f is None:
+        raise FileNotFoundError(f"OSCD: no change map {scene}-cm.tif under {lb}/{scene}/cm "
+                                "(test cities have no public labels)")
     cm = read_tif(cm_f)
     if cm.ndim == 3: cm = cm[..., 0]
     bad = np.setdiff1d(np.unique(cm), [1, 2])
     if bad.size: raise ValueError(f"{cm_f}: unexpected change-map values {bad.tolist()} (1 = no change, 2 = change)")
-    t1, order = read_s2_bands(city / "imgs_1", cm.shape); t2, _ = read_s2_bands(city / "imgs_2", cm.shape)
+    t1, order = read_s2_bands(city / "imgs_1", cm.shape)
+    t2, _ = read_s2_bands(city / "imgs_2", cm.shape)
     wl = [S2_BANDS[b] for b in order]
     kw = dict(units="L1C DN (reflectance x 10000)", sensor="Sentinel-2 MSI", band_names=order)
     dates = (city / "dates.txt").read_text().split() if (city / "dates.txt").exists() else []
@@ -833,15 +859,17 @@ register(DatasetSpec(
     folders=("oscd_subset",), classes=CHANGE_CLASSES, sensor="Sentinel-2 MSI",
     licence="images: Copernicus Sentinel data terms; change labels: CC BY-NC-SA",
     citation="Caye Daudt, Le Saux, Boulch, Gousseau, 'Urban Change Detection for Multispectral Earth Observation Using Convolutional Neural Networks', IGARSS 2018",
-    obtain="rcdaudt.github.io/oscd (images and train labels folders) into data/oscd/"));
+    obtain="rcdaudt.github.io/oscd (images and train labels folders) into data/oscd/"))
 
 # %% ../nbs/01_datasets.ipynb #c053
 def _load_taizhou(paths, scene, root):
-    t1, m1 = read_envi(paths["2000TM.HDR"], paths["2000TM"]); t2, m2 = read_envi(paths["2003TM.HDR"], paths["2003TM"])
+    t1, m1 = read_envi(paths["2000TM.HDR"], paths["2000TM"])
+    t2, m2 = read_envi(paths["2003TM.HDR"], paths["2003TM"])
     if t1.shape != t2.shape: raise ValueError(f"Taizhou: date shapes differ: {t1.shape} vs {t2.shape}")
     chg, unc = read_bitmap(paths["change.bmp"]) == 255, read_bitmap(paths["unchanged.bmp"]) == 255
     if chg.shape != t1.shape[1:]: raise ValueError(f"Taizhou: change.bmp is {chg.shape}, images are {t1.shape[1:]}")
-    if (chg & unc).any(): raise ValueError(f"Taizhou: {int((chg & unc).sum())} pixels are marked both changed and unchanged")
+    if (chg & unc).any():
+        raise ValueError(f"Taizhou: {int((chg & unc).sum())} pixels are marked both changed and unchanged")
     lab = np.where(chg, 1, np.where(unc, 0, IGNORE))
     kw = dict(units="DN", sensor="Landsat 7 ETM+", band_names=["B1", "B2", "B3", "B4", "B5", "B7"])
     wl = envi_wavelengths(m1)
@@ -859,15 +887,18 @@ register(DatasetSpec(
     folders=("landsat_cd_taizhou", "Taizhou"), classes=CHANGE_CLASSES, sensor="Landsat 7 ETM+",
     licence="Landsat: public domain; reference: research use, cite the papers",
     citation="Wu, Du, Zhang, 'Slow Feature Analysis for Change Detection in Multispectral Imagery', IEEE TGRS 52(5), 2014",
-    obtain="ChangeDetectionRepository (Dataset/Landsat/Taizhou) by Chen Hongruixuan, or the authors (Wuhan University)"));
+    obtain="ChangeDetectionRepository (Dataset/Landsat/Taizhou) by Chen Hongruixuan, "
+           "or the authors (Wuhan University)"))
 
 # %% ../nbs/01_datasets.ipynb #c055
 def _cd_from_mats(t1, t2, gt, wl, gt_kind, path, sensor):
     if t1.shape != t2.shape: raise ValueError(f"{path}: date cubes differ in shape: {t1.shape} vs {t2.shape}")
-    if gt.shape != t1.shape[:2]: raise ValueError(f"{path}: change map {gt.shape} does not match the cubes {t1.shape[:2]}")
+    if gt.shape != t1.shape[:2]:
+        raise ValueError(f"{path}: change map {gt.shape} does not match the cubes {t1.shape[:2]}")
     if gt_kind == "binary":
         vals = np.unique(gt)
-        if not set(vals.tolist()) <= {0, 1, 255}: raise ValueError(f"{path}: binary change map has values {vals[:10].tolist()}")
+        if not set(vals.tolist()) <= {0, 1, 255}:
+            raise ValueError(f"{path}: binary change map has values {vals[:10].tolist()}")
         lab = (gt > 0).astype(int)
     else: lab = np.select([gt == 1, gt == 2], [1, 0], IGNORE)  # 0 unknown, 1 change, 2 no change
     wl = wl if len(wl) == t1.shape[-1] else np.linspace(400, 2500, t1.shape[-1])
@@ -885,7 +916,8 @@ def _single_mat_cd(fname, sensor, gt_kind="binary"):
 
 def _three_mat_cd(f1, f2, fg, sensor, gt_kind):
     def loader(paths, scene, root):
-        t1 = pick_var(read_mat(paths[f1]), 3, [], f1); t2 = pick_var(read_mat(paths[f2]), 3, [], f2)
+        t1 = pick_var(read_mat(paths[f1]), 3, [], f1)
+        t2 = pick_var(read_mat(paths[f2]), 3, [], f2)
         gt = pick_var(read_mat(paths[fg]), 2, [], fg)
         return _cd_from_mats(t1, t2, gt, np.linspace(400, 2500, t1.shape[-1]), gt_kind, fg, sensor)
     return loader
@@ -912,7 +944,8 @@ def make_splits(height: int, width: int, # scene size
                ) -> xr.DataArray: # (y, x) int8 split map
     "Spatially disjoint train | val | test stripes."
     f = np.asarray(fractions, float)
-    if f.shape != (3,) or (f < 0).any() or not np.isclose(f.sum(), 1): raise ValueError(f"make_splits: fractions {fractions} must be 3 non-negative numbers summing to 1")
+    if f.shape != (3,) or (f < 0).any() or not np.isclose(f.sum(), 1):
+        raise ValueError(f"make_splits: fractions {fractions} must be 3 non-negative numbers summing to 1")
     axis = axis or ("x" if width >= height else "y")
     n = width if axis == "x" else height
     edges = np.round(np.cumsum([0, *f]) * n).astype(int)
@@ -945,13 +978,18 @@ def low_label_mask(mask: xr.DataArray, # full mask
     y0, y1, x0, x1 = region_box(split, "train")
     blocks = [(y, x) for y in range(y0, y1, block) for x in range(x0, x1, block)]
     order = np.random.default_rng(seed).permutation(len(blocks))
-    keep = np.zeros_like(tr); target, area = fraction * tr.sum(), 0
+    keep = np.zeros_like(tr)
+    target, area = fraction * tr.sum(), 0
     for i in order:
         y, x = blocks[i]
-        sel = np.zeros_like(tr); sel[y:y + block, x:x + block] = True; sel &= tr
-        keep |= sel; area += sel.sum()
+        sel = np.zeros_like(tr)
+        sel[y:y + block, x:x + block] = True
+        sel &= tr
+        keep |= sel
+        area += sel.sum()
         if area >= target: break
-    out = mask.values.copy(); out[tr & ~keep] = IGNORE
+    out = mask.values.copy()
+    out[tr & ~keep] = IGNORE
     return mask.copy(data=out).assign_attrs(label_fraction=float(fraction), label_block=block, label_seed=seed)
 
 # %% ../nbs/01_datasets.ipynb #c068
@@ -983,7 +1021,8 @@ class SceneTiles(torch.utils.data.Dataset):
     def __getitem__(self, i):
         if not 0 <= i < self.length: raise IndexError(i)
         rng = np.random.default_rng([self.seed, i])
-        y0, y1, x0, x1 = self.box; t = self.tile
+        y0, y1, x0, x1 = self.box
+        t = self.tile
         y, x = int(rng.integers(y0, y1 - t + 1)), int(rng.integers(x0, x1 - t + 1))
         k, flip = (int(rng.integers(4)), bool(rng.integers(2))) if self.augment else (0, False)
         out = {}
@@ -1002,8 +1041,10 @@ def grid_tiles(box: tuple, # (y0, y1, x0, x1)
               ) -> list[tuple[int, int]]: # top-left corners covering the box
     "Top-left corners of tiles covering a region (last ones shifted inwards to stay inside)."
     y0, y1, x0, x1 = box
-    if y1 - y0 < tile or x1 - x0 < tile: raise ValueError(f"grid_tiles: region {y1 - y0} x {x1 - x0} px is smaller than the {tile} px tile")
-    ys = sorted({min(y, y1 - tile) for y in range(y0, y1, tile)}); xs = sorted({min(x, x1 - tile) for x in range(x0, x1, tile)})
+    if y1 - y0 < tile or x1 - x0 < tile:
+        raise ValueError(f"grid_tiles: region {y1 - y0} x {x1 - x0} px is smaller than the {tile} px tile")
+    ys = sorted({min(y, y1 - tile) for y in range(y0, y1, tile)})
+    xs = sorted({min(x, x1 - tile) for x in range(x0, x1, tile)})
     return [(y, x) for y in ys for x in xs]
 
 # %% ../nbs/01_datasets.ipynb #c070
