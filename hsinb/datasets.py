@@ -575,7 +575,7 @@ def load_synthetic(path: str | Path, # a `.nc` written by `hsinb.synthesize.save
         found = sorted(path.glob("*.nc"))
         if len(found) != 1:
             raise FileNotFoundError(f"load_synthetic: {path} holds {len(found)} .nc files "
-                                    f"({[f.name for f in found]}); give the file")
+                                    f"({[f.name for f in found]}): give the file")
         path = found[0]
     if not path.exists(): raise FileNotFoundError(f"load_synthetic: {path} does not exist")
     try: ds = xr.load_dataset(path, engine="netcdf4")
