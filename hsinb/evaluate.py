@@ -7,7 +7,7 @@ __all__ = ['ABLATION', 'pca_basis', 'frechet_distance', 'windows', 'nn_distances
            'aggregate', 'markdown_table', 'pseudo_label_quality', 'pseudo_quality_markdown', 'condition_stat',
            'paired_gains', 'gain_table', 'per_seed_line', 'mean_over_cells', 'gain_figure', 'per_class_figure',
            'prediction_figure', 'synthetic_figure', 'memorisation_figure', 'synthetic_arrays', 'score', 'generate_set',
-           'set_images', 'mask_following', 'evaluate_cell']
+           'set_images', 'mask_following', 'ConditionRunner', 'generate_judged_set', 'changed_share', 'evaluate_cell']
 
 # %% ../nbs/05_evaluate.ipynb #c003
 import time, shutil, tempfile, dataclasses
@@ -404,6 +404,52 @@ def mask_following(pipe, judge, layouts: list, k: int, guidance_scale: float = 2
     pred = np.stack([predict(judge, [im]) for im in ims])
     return seg_scores(np.stack(layouts), pred, k)["miou"]
 
+# %% ../nbs/05_evaluate.ipynb #p012a1
+class ConditionRunner:
+    "One cell's conditions: each trains a fresh downstream model (same budget and seed), scored on the test region."
+    def __init__(self, kind: str, views: list, test_box: tuple, k: int, n_bands: int, dcfg: DownstreamConfig,
+                 work: Path, # checkpoints of each condition's model, under work / tag
+                 seed: int = 0, device: str = "auto", log=print):
+        self.kind, self.views, self.test_box, self.k, self.n_bands, self.dcfg = kind, views, test_box, k, n_bands, dcfg
+        self.work, self.seed, self.device, self.log = work, seed, device, log
+        self.reference = crop(views[0]["mask"], test_box)
+        self.metric_names = ("oa", "miou", "kappa") if kind == "seg" else ("f1", "iou", "kappa")
+        self.rows, self.preds = [], {}  # score rows, and test-region predictions by condition
+
+    def scores(self, prediction: np.ndarray) -> dict:
+        "Scores of a test-region prediction."
+        if self.kind == "seg": return seg_scores(self.reference, prediction, self.k)
+        return cd_scores(self.reference, prediction)
+
+    def add(self, condition: str, scores: dict, seconds: float = 0.0):
+        "Record (and log) one condition's scores."
+        self.rows.append({"condition": condition, **scores, "train_seconds": seconds})
+        self.log(f"    {condition:34s} " + "  ".join(f"{m} {scores[m]:.3f}" for m in self.metric_names))
+
+    def run(self, condition: str, dataset, tag: str, init=None):
+        "Train a downstream model on `dataset` (from `init` when fine-tuning), predict the test region, record it."
+        model, info = fit(self.kind, dataset, self.n_bands, self.k, self.dcfg, self.work / tag, seed=self.seed,
+                          device=self.device, desc=condition, init=init)
+        self.preds[condition] = predict(model, [crop(v["image"], self.test_box) for v in self.views])
+        self.add(condition, self.scores(self.preds[condition]), info["train_seconds"])
+        return model
+
+def generate_judged_set(kind: str, pipe, judge, # the cell's generator and the real-only model judging it
+                        n: int, layout_labels: np.ndarray, box: tuple, k: int, # as `generate_set`
+                        balanced_share: float = 0.5, class_weights=None, sampler: str = "dpmpp",
+                        steps: int | None = None, seed: int = 0, guidance_scale: float = 2.0,
+                       ) -> tuple: # (set, its label key, whole-pair alignment (N,), standardised image stacks)
+    "A cell's synthetic set, with the judge's alignment score of every sample."
+    gen = generate_set(kind, pipe, n, layout_labels, box, k, balanced_share, class_weights, sampler, steps, seed,
+                       guidance_scale)
+    key = "mask" if kind == "seg" else "change"
+    images = set_images(kind, pipe, gen)
+    return gen, key, alignment_scores(judge, images, gen[key]), images
+
+def changed_share(labels: np.ndarray) -> float:
+    "Share of changed pixels (1) among the labelled ones (IGNORE skipped)."
+    return float((labels == 1).sum() / max(1, (labels != IGNORE).sum()))
+
 # %% ../nbs/05_evaluate.ipynb #p012b
 ABLATION = {"A0 today": dict(per_stream=False, unlabelled_images=False),  # the generators the ablation adds
             "A1 +per-stream": dict(per_stream=True, unlabelled_images=False)}
@@ -442,24 +488,14 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     n_len = dcfg.steps * dcfg.batch_size
     bal = kind == "cd" if balanced_crops is None else bool(balanced_crops)
     real_ds = AnchoredTiles(real, lab_key, tile=dcfg.tile, length=n_len, seed=seed, class_balanced=bal)
-    rows, t0, info = [], time.time(), {}
-    metric_names = ("oa", "miou", "kappa") if kind == "seg" else ("f1", "iou", "kappa")
-    def add(cond, s, seconds=0.0):
-        rows.append({"condition": cond, **s, "train_seconds": seconds})
-        log(f"    {cond:34s} " + "  ".join(f"{m} {s[m]:.3f}" for m in metric_names))
-    preds = {}
-    def run(cond, dataset, tag, init=None):
-        model, inf = fit(kind, dataset, n_bands, k, dcfg, work / tag, seed=seed, device=device, desc=cond, init=init)
-        preds[cond] = predict(model, [crop(v["image"], tebox) for v in views])
-        ref = crop(views[0]["mask"], tebox)
-        scores = seg_scores(ref, preds[cond], k) if kind == "seg" else cd_scores(ref, preds[cond])
-        add(cond, scores, inf["train_seconds"])
-        return model
+    t0, info = time.time(), {}
+    runner = ConditionRunner(kind, views, tebox, k, n_bands, dcfg, work, seed, device, log)
+    run = runner.run
     # 1. baselines on the same labelled blocks and unlabelled images
     if kind == "cd":  # the label-free floor: change vector analysis + Otsu on the whole pair
-        floor = cva_otsu(views[0]["image"], views[1]["image"])
-        preds["CVA floor (no labels)"] = crop(floor, tebox)
-        add("CVA floor (no labels)", cd_scores(crop(views[0]["mask"], tebox), preds["CVA floor (no labels)"]))
+        floor = crop(cva_otsu(views[0]["image"], views[1]["image"]), tebox)
+        runner.preds["CVA floor (no labels)"] = floor
+        runner.add("CVA floor (no labels)", runner.scores(floor))
     judge = run("real only", real_ds, "real")
     if jitter:
         jittered = AnchoredTiles(real, lab_key, tile=dcfg.tile, length=n_len, seed=seed, jitter=jitter,
@@ -505,19 +541,14 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
         test_images = [crop(v["sensor_units"], tebox) for v in views]
         pred = pipe.segment(test_images, sampler=sampler, steps=sampler_steps, seed=seed,
                             num_samples=segment_samples)
-        ref = crop(views[0]["mask"], tebox)
-        add("generator segment", seg_scores(ref, pred, k) if kind == "seg" else cd_scores(ref, pred), time.time() - t1)
+        runner.add("generator segment", runner.scores(pred), time.time() - t1)
     # 3. the synthetic set: hard-case weighted layouts, judged per pair (alignment) and per pixel (FreeMask)
     ref_loss = class_reference_losses(judge, tr_imgs, real[lab_key], k)
     cw = ref_loss / np.nanmean(ref_loss) if np.isfinite(ref_loss).any() else None
     t1 = time.time()
-    def judged(p, class_weights, layout_labels):
-        gen = generate_set(kind, p, n_synthetic, layout_labels, trbox, k, balanced_share, class_weights,
-                           sampler, sampler_steps, seed, guidance_scale)
-        key = "mask" if kind == "seg" else "change"
-        ims = set_images(kind, p, gen)
-        return gen, key, alignment_scores(judge, ims, gen[key]), ims
-    gen, key, al, ims = judged(pipe, cw, gen_labels)
+    sampling = dict(sampler=sampler, steps=sampler_steps, seed=seed, guidance_scale=guidance_scale)
+    gen, key, al, ims = generate_judged_set(kind, pipe, judge, n_synthetic, gen_labels, trbox, k, balanced_share, cw,
+                                            **sampling)
     losses = pixel_losses(judge, ims, gen[key])
     pix = pixel_filter(gen[key], losses, k, ref_loss, pixel_margin, pixel_quantile)
     has_lab = (pix != IGNORE).any((1, 2))
@@ -530,10 +561,10 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                  "class_reference_loss": ref_loss.tolist(),
                  "sample_seconds": time.time() - t1})
     if kind == "cd":  # changed pixels among the labelled ones: the cell's reference, joint and conditioned samples
-        ch = lambda a: float((a == 1).sum() / max(1, (a != IGNORE).sum()))
-        info.update({"changed_share_labelled": ch(real[lab_key]), "changed_share_generated": ch(gen[key]),
-                     "changed_share_joint": ch(gen[key][~gen["conditioned"]]),
-                     "changed_share_conditioned": ch(gen[key][gen["conditioned"]])})
+        info.update({"changed_share_labelled": changed_share(real[lab_key]),
+                     "changed_share_generated": changed_share(gen[key]),
+                     "changed_share_joint": changed_share(gen[key][~gen["conditioned"]]),
+                     "changed_share_conditioned": changed_share(gen[key][gen["conditioned"]])})
         log(f"    changed share: labelled reference {info['changed_share_labelled']:.1%}, generated "
             f"{info['changed_share_generated']:.1%} (joint {info['changed_share_joint']:.1%}, "
             f"conditioned {info['changed_share_conditioned']:.1%})")
@@ -541,8 +572,11 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
         f"pairs kept by alignment >= {min_alignment}: {info['kept']} (median {info['alignment_median']:.2f}), "
         f"pixels kept by the pixel filter: {info['pixel_kept_share']:.1%}")
     syn_tile = min(dcfg.tile, q)
-    tiles = lambda a: AnchoredTiles(a, lab_key, tile=syn_tile, length=n_len, seed=seed + 1, stacked=True,
-                                    class_balanced=bal)
+
+    def tiles(arrays):  # synthetic crops, drawn like the real ones
+        return AnchoredTiles(arrays, lab_key, tile=syn_tile, length=n_len, seed=seed + 1, stacked=True,
+                             class_balanced=bal)
+
     syn_pix = tiles(synthetic_arrays(kind, pipe, {**gen, key: pix}, has_lab)) if has_lab.any() else None
     # 4. the synthetic conditions: added to the same real batches, pre-training, synthetic only
     if syn_pix is not None:
@@ -565,21 +599,21 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
         for name, opts in ABLATION.items():
             p, _ = fit_generator(vae, vae_meta, band_stats, images, labels, trbox, dataclasses.replace(gcfg, **opts),
                                  work / f"gen-{name[:2]}", seed=seed, device=device)
-            g, _, a, _ = judged(p, None, labels)  # as today: inverse-frequency layouts
+            g, _, a, _ = generate_judged_set(kind, p, judge, n_synthetic, labels, trbox, k, balanced_share, None,
+                                             **sampling)  # as today: inverse-frequency layouts
             pair_mix(p, g, a, name, name[:2])
             gens[name] = p
         if layouts and layout_judge is not None:  # mask-following on held-out layouts
-            mf = {f"guided x{w:g}": mask_following(pipe, layout_judge, layouts, k, w, sampler, sampler_steps, seed)
-                  for w in guidance_curve}
-            follow = lambda p, w: mask_following(p, layout_judge, layouts, k, w, sampler, sampler_steps, seed)
+            def follow(p, w): return mask_following(p, layout_judge, layouts, k, w, sampler, sampler_steps, seed)
+            mf = {f"guided x{w:g}": follow(pipe, w) for w in guidance_curve}
             mf["A1 guided x2"] = follow(gens["A1 +per-stream"], 2.0)
             mf["A0 replacement"] = follow(gens["A0 today"], 1.0)
             info["mask_following_miou"] = mf
             log("    mask-following mIoU on held-out layouts: " + ", ".join(f"{c} {v:.3f}" for c, v in mf.items()))
     if save_predictions is not None:  # for the stage's figures: what each condition predicts, what was generated
         pick = np.r_[np.flatnonzero(~gen["conditioned"])[:4], np.flatnonzero(gen["conditioned"])[:4]]
-        np.savez_compressed(save_predictions, **{f"pred/{c}": p.astype(np.int16) for c, p in preds.items()},
+        np.savez_compressed(save_predictions, **{f"pred/{c}": p.astype(np.int16) for c, p in runner.preds.items()},
                             **{f"syn/{kk}": gen[kk][pick] for kk in gen}, **{"syn/kept_labels": pix[pick]})
     shutil.rmtree(work, ignore_errors=True)
     info["seconds"] = time.time() - t0
-    return rows, info
+    return runner.rows, info
