@@ -11,7 +11,7 @@ training and validation stripes, to show how much it depends on the stripe it is
 
 Band statistics come from each scene's training region (as stage 02 computes them); no VAE is needed.
 """
-import argparse, json, platform, tempfile, time
+import argparse, json, tempfile, time
 import numpy as np
 import torch
 from hsinb.cube import IGNORE
@@ -19,6 +19,7 @@ from hsinb.datasets import load, make_splits, region_box, low_label_mask
 from hsinb.downstream import (AnchoredTiles, DownstreamConfig, fit, predict, cd_scores, cva_otsu, cva_pseudo_labels,
                               scene_arrays)
 from hsinb.evaluate import aggregate, markdown_table
+from hsinb.stages import cpu_name
 from hsinb.vae import scene_views, scene_band_stats
 from hsinb.cube import crop
 
@@ -34,7 +35,7 @@ p.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VAR
 p.add_argument("--json", help="also write the rows and the floor per stripe to this file")
 a = p.parse_args()
 t0 = time.time()
-record = {"date": time.strftime("%Y-%m-%d %H:%M"), "cpu": platform.processor() or platform.machine(),
+record = {"date": time.strftime("%Y-%m-%d %H:%M"), "cpu": cpu_name(),
           "threads": torch.get_num_threads(), "steps": a.steps, "seeds": a.seeds, "scenes": {}}
 for name in a.scenes:
     scene = load(name)
