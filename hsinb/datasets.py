@@ -73,16 +73,19 @@ def fetch_file(url: str, # where to download from (http, https or file)
             total = resp.headers.get("Content-Length")
             total = int(total) + have if total else None
             with open(part, "ab" if resumed else "wb") as f, \
-                 tqdm(total=total, initial=have, unit="B", unit_scale=True, desc=dest.name, disable=not progress) as bar:
+                 tqdm(total=total, initial=have, unit="B", unit_scale=True, desc=dest.name,
+                      disable=not progress) as bar:
                 try:
                     for b in iter(lambda: resp.read(chunk), b""):
                         f.write(b)
                         bar.update(len(b))
                 except (OSError, http.client.HTTPException) as e:
-                    raise ConnectionError(f"fetch_file: download of {url} interrupted ({e}); run again to resume") from e
+                    raise ConnectionError(f"fetch_file: download of {url} interrupted ({e}); "
+                                          "run again to resume") from e
             size = part.stat().st_size
             if total is not None and size < total:  # connection closed early: keep the part file for a resume
-                raise ConnectionError(f"fetch_file: download of {url} interrupted at {size} of {total} bytes; run again to resume")
+                raise ConnectionError(f"fetch_file: download of {url} interrupted at {size} of {total} bytes; "
+                                      "run again to resume")
     got = sha256sum(part)
     if sha256 is not None and got != sha256:
         part.unlink()
@@ -120,7 +123,8 @@ def pick_var(mat: dict, # from `read_mat`
     low = {k.lower(): k for k in mat}
     for n in names:
         if n.lower() in low and np.ndim(mat[low[n.lower()]]) == ndim: return mat[low[n.lower()]]
-    cands = [k for k, v in mat.items() if isinstance(v, np.ndarray) and v.ndim == ndim and np.issubdtype(v.dtype, np.number)]
+    cands = [k for k, v in mat.items()
+             if isinstance(v, np.ndarray) and v.ndim == ndim and np.issubdtype(v.dtype, np.number)]
     if len(cands) != 1:
         raise ValueError(f"{path}: expected one {ndim}-D array (tried names {list(names)}), found "
                          f"{[(k, np.shape(v)) for k, v in mat.items()]}")
@@ -138,7 +142,8 @@ def read_envi(header: str | Path, # the ENVI .hdr file
     try: img = envi.open(str(header), None if data is None else str(data))
     except Exception as e: raise ValueError(f"read_envi: cannot open the data of {header} ({e})") from e
     dfile = Path(img.filename)
-    need = int(meta.get("header offset", 0)) + int(meta["lines"]) * int(meta["samples"]) * int(meta["bands"]) * img.sample_size
+    values = int(meta["lines"]) * int(meta["samples"]) * int(meta["bands"])
+    need = int(meta.get("header offset", 0)) + values * img.sample_size
     have = dfile.stat().st_size
     if have != need:
         raise ValueError(f"read_envi: {dfile} has {have} bytes but its header {header.name} describes "
@@ -203,7 +208,7 @@ def aviris_wavelengths(drop_1based=(), # 1-based bands removed from the full set
     return w[keep]
 
 SALINAS_DROP = [*range(108, 113), *range(154, 168), 224]  # 20 water bands removed in *_corrected (204 kept)
-INDIAN_PINES_DROP = [*range(104, 109), *range(150, 164), 220]  # 20 of 220 bands removed in Indian_pines_corrected (200 kept)
+INDIAN_PINES_DROP = [*range(104, 109), *range(150, 164), 220]  # 20 of 220 bands dropped in Indian_pines_corrected
 S2_BANDS = {"B01": 443, "B02": 490, "B03": 560, "B04": 665, "B05": 705, "B06": 740, "B07": 783, "B08": 842,
             "B8A": 865, "B09": 945, "B10": 1375, "B11": 1610, "B12": 2190}  # Sentinel-2 MSI centres (nm)
 
@@ -217,7 +222,8 @@ def demo_spectra(wl: np.ndarray, # wavelengths (nm)
                  nir: float = 1.0, # vegetation NIR plateau factor (phenology)
                 ) -> np.ndarray: # (8, bands) surface reflectance of `DEMO_CLASSES`
     "Idealised reflectance spectra of the demo classes."
-    leaf_water = 1 - 0.25 * _gauss(wl, 970, 30) - 0.35 * _gauss(wl, 1200, 50) - 0.6 * _gauss(wl, 1450, 80) - 0.7 * _gauss(wl, 1940, 100)
+    leaf_water = (1 - 0.25 * _gauss(wl, 970, 30) - 0.35 * _gauss(wl, 1200, 50) - 0.6 * _gauss(wl, 1450, 80)
+                  - 0.7 * _gauss(wl, 1940, 100))
     def veg(green, plateau, swir):
         vis = 0.03 + green * _gauss(wl, 550, 35) - 0.02 * _gauss(wl, 670, 20)
         red_edge = plateau * nir * _sig(wl, 715, 15)
@@ -233,7 +239,8 @@ def demo_spectra(wl: np.ndarray, # wavelengths (nm)
 
 def atmosphere(wl: np.ndarray) -> np.ndarray:
     "Two-way atmospheric transmittance with the 940, 1130, 1400 and 1900 nm water bands."
-    return 1 - 0.5 * _gauss(wl, 940, 20) - 0.4 * _gauss(wl, 1130, 25) - 0.97 * _gauss(wl, 1400, 45) - 0.98 * _gauss(wl, 1900, 60)
+    return (1 - 0.5 * _gauss(wl, 940, 20) - 0.4 * _gauss(wl, 1130, 25) - 0.97 * _gauss(wl, 1400, 45)
+            - 0.98 * _gauss(wl, 1900, 60))
 
 # %% ../nbs/01_datasets.ipynb #c021
 def _smooth_noise(rng, shape, sigma):
@@ -302,7 +309,8 @@ def render_demo(labels: np.ndarray, # (y, x) class map over DEMO_CLASSES
     img = np.zeros((len(wl), h, w))
     for c in range(k):
         pert = np.einsum("fj,jb->fb", coef[c], basis)[fields]  # (y, x, bands) per-field shape change
-        img += (ab[c] * bright[c])[None] * (spec[c][:, None, None] + 0.25 * spec[c][:, None, None] * np.moveaxis(pert, -1, 0))
+        s = spec[c][:, None, None]
+        img += (ab[c] * bright[c])[None] * (s + 0.25 * s * np.moveaxis(pert, -1, 0))
     img *= np.asarray(illumination)[None] if np.ndim(illumination) else illumination
     img = img * atmosphere(wl)[:, None, None] + noise * np.random.default_rng(noise_seed).standard_normal(img.shape)
     return img.astype(np.float32)
@@ -598,7 +606,8 @@ register(DatasetSpec("demo_cd", "hsinb procedural demo change scene", "cd", lamb
 
 # %% ../nbs/01_datasets.ipynb #c039
 GIC = "https://www.ehu.eus/ccwintco/uploads/"
-GIC_PAGE = "the GIC (UPV/EHU) 'Hyperspectral Remote Sensing Scenes' page, www.ehu.eus/ccwintco/index.php/Hyperspectral_Remote_Sensing_Scenes"
+GIC_PAGE = ("the GIC (UPV/EHU) 'Hyperspectral Remote Sensing Scenes' page, "
+            "www.ehu.eus/ccwintco/index.php/Hyperspectral_Remote_Sensing_Scenes")
 GIC_TERMS = "free for research; no licence published (cite the source)"
 
 SALINAS_CLASSES = ["Brocoli_green_weeds_1", "Brocoli_green_weeds_2", "Fallow", "Fallow_rough_plow", "Fallow_smooth",
@@ -664,29 +673,39 @@ register(DatasetSpec(
     "salinas_a", "Salinas-A (AVIRIS, 83 x 86, 204 bands)", "seg",
     gic_scene("SalinasA_corrected.mat", "SalinasA_gt.mat", [SALINAS_CLASSES[i - 1] for i in _SA_IDS],
               aviris_wavelengths(SALINAS_DROP), ids=_SA_IDS, sensor="AVIRIS"),
-    files=[FileSpec("SalinasA_corrected.mat", "d75684ed3ab71a1024cee0f9db9061f50a3523a92ff5edfbbb1eed976b9f1721", GIC + "1/1a/SalinasA_corrected.mat"),
-           FileSpec("SalinasA_gt.mat", "17814c1d3296c0e29b27f320f2c4174d2a68adb87e376abe78f02923e2c2e454", GIC + "a/aa/SalinasA_gt.mat")],
-    folders=("salinas", "SalinasA"), classes=[SALINAS_CLASSES[i - 1] for i in _SA_IDS], label_ids=_SA_IDS, sensor="AVIRIS",
+    files=[FileSpec("SalinasA_corrected.mat", "d75684ed3ab71a1024cee0f9db9061f50a3523a92ff5edfbbb1eed976b9f1721",
+                    GIC + "1/1a/SalinasA_corrected.mat"),
+           FileSpec("SalinasA_gt.mat", "17814c1d3296c0e29b27f320f2c4174d2a68adb87e376abe78f02923e2c2e454",
+                    GIC + "a/aa/SalinasA_gt.mat")],
+    folders=("salinas", "SalinasA"), classes=[SALINAS_CLASSES[i - 1] for i in _SA_IDS], label_ids=_SA_IDS,
+    sensor="AVIRIS",
     licence=GIC_TERMS, citation="GIC UPV/EHU; AVIRIS (Green et al., RSE 1998)", obtain=GIC_PAGE))
 register(DatasetSpec(
     "salinas", "Salinas (AVIRIS, 512 x 217, 204 bands)", "seg",
-    gic_scene("Salinas_corrected.mat", "Salinas_gt.mat", SALINAS_CLASSES, aviris_wavelengths(SALINAS_DROP), sensor="AVIRIS"),
+    gic_scene("Salinas_corrected.mat", "Salinas_gt.mat", SALINAS_CLASSES, aviris_wavelengths(SALINAS_DROP),
+              sensor="AVIRIS"),
     files=[FileSpec("Salinas_corrected.mat", None, GIC + "a/a3/Salinas_corrected.mat"),
-           FileSpec("Salinas_gt.mat", "ecfab4d31ef5553f097943235d8ea502038eb4a2067b2ad10b33e37c949955e2", GIC + "f/fa/Salinas_gt.mat")],
-    folders=("hsi_gt_maps",), classes=SALINAS_CLASSES, sensor="AVIRIS", licence=GIC_TERMS, citation="GIC UPV/EHU; AVIRIS",
+           FileSpec("Salinas_gt.mat", "ecfab4d31ef5553f097943235d8ea502038eb4a2067b2ad10b33e37c949955e2",
+                    GIC + "f/fa/Salinas_gt.mat")],
+    folders=("hsi_gt_maps",), classes=SALINAS_CLASSES, sensor="AVIRIS", licence=GIC_TERMS,
+    citation="GIC UPV/EHU; AVIRIS",
     obtain=GIC_PAGE))
 register(DatasetSpec(
     "indian_pines", "Indian Pines (AVIRIS, 145 x 145, 200 bands)", "seg",
-    gic_scene("Indian_pines_corrected.mat", "Indian_pines_gt.mat", INDIAN_PINES_CLASSES, aviris_wavelengths(INDIAN_PINES_DROP, 220), sensor="AVIRIS"),
+    gic_scene("Indian_pines_corrected.mat", "Indian_pines_gt.mat", INDIAN_PINES_CLASSES,
+              aviris_wavelengths(INDIAN_PINES_DROP, 220), sensor="AVIRIS"),
     files=[FileSpec("Indian_pines_corrected.mat", None, GIC + "6/67/Indian_pines_corrected.mat"),
-           FileSpec("Indian_pines_gt.mat", "65c4687a8ab04f6da4789799bc3bc4f6e88bccac3ed6a2e6ae367e5e6b9e429c", GIC + "c/c4/Indian_pines_gt.mat")],
+           FileSpec("Indian_pines_gt.mat", "65c4687a8ab04f6da4789799bc3bc4f6e88bccac3ed6a2e6ae367e5e6b9e429c",
+                    GIC + "c/c4/Indian_pines_gt.mat")],
     folders=("hsi_gt_maps",), classes=INDIAN_PINES_CLASSES, sensor="AVIRIS", licence=GIC_TERMS,
-    citation="Baumgardner, Biehl, Landgrebe, Purdue University Research Repository 2015, doi:10.4231/R7RX991C", obtain=GIC_PAGE))
+    citation="Baumgardner, Biehl, Landgrebe, Purdue University Research Repository 2015, doi:10.4231/R7RX991C",
+    obtain=GIC_PAGE))
 register(DatasetSpec(
     "pavia_u", "Pavia University (ROSIS, 610 x 340, 103 bands)", "seg",
     gic_scene("PaviaU.mat", "PaviaU_gt.mat", PAVIA_U_CLASSES, np.linspace(430, 860, 103), sensor="ROSIS"),
     files=[FileSpec("PaviaU.mat", None, GIC + "e/ee/PaviaU.mat"),
-           FileSpec("PaviaU_gt.mat", "23f6a426928f9b32984adffe659e29f554f9fb6c93b5a107528d308d5087a829", GIC + "5/50/PaviaU_gt.mat")],
+           FileSpec("PaviaU_gt.mat", "23f6a426928f9b32984adffe659e29f554f9fb6c93b5a107528d308d5087a829",
+                    GIC + "5/50/PaviaU_gt.mat")],
     folders=("hsi_gt_maps", "paviaU"), classes=PAVIA_U_CLASSES, sensor="ROSIS", licence=GIC_TERMS,
     citation="Prof. Paolo Gamba, University of Pavia", obtain=GIC_PAGE))
 
@@ -698,7 +717,8 @@ def _load_samson(paths, scene, root):
     m = read_mat(f)
     cube, ab = pick_var(m, 3, ["SamSon", "samson"], f.name), m.get("A")
     if ab is None or ab.shape[:2] != cube.shape[:2] or ab.shape[-1] != 3:
-        raise ValueError(f"{f}: expected abundances 'A' of shape (rows, cols, 3), found {None if ab is None else ab.shape}")
+        found = None if ab is None else ab.shape
+        raise ValueError(f"{f}: expected abundances 'A' of shape (rows, cols, 3), found {found}")
     img = as_image(cube, np.linspace(401, 889, cube.shape[-1]), band_last=True, units="reflectance (scaled to [0,1])",
                    wavelength_note="nominal: 156 bands evenly over 401-889 nm")
     ds = make_scene(img, as_mask(ab.argmax(-1), SAMSON_CLASSES, source="argmax of abundances A"))
@@ -732,8 +752,9 @@ def _load_houston(paths, scene, root):
     img = as_image(cube, np.linspace(364.0, 1046.1, cube.shape[0]), units="radiance (DN, CASI)", sensor="CASI-1500",
                    wavelength_note="nominal: 144 bands evenly over 364-1046 nm")
     ds = make_scene(img, as_mask(lab, names))
-    ds["sample_set"] = xr.DataArray(np.where(tr != IGNORE, 0, np.where(va != IGNORE, 1, IGNORE)).astype(np.int8),
-                                    dims=("y", "x"), attrs={"meaning": "0 = contest training sample (TR), 1 = test sample (VA), -1 none"})
+    sample_set = np.where(tr != IGNORE, 0, np.where(va != IGNORE, 1, IGNORE)).astype(np.int8)
+    meaning = "0 = contest training sample (TR), 1 = test sample (VA), -1 none"
+    ds["sample_set"] = xr.DataArray(sample_set, dims=("y", "x"), attrs={"meaning": meaning})
     return ds
 
 register(DatasetSpec(
@@ -742,7 +763,8 @@ register(DatasetSpec(
     classes=["grass_healthy", "grass_stressed", "grass_synthetic", "tree", "soil", "water", "residential", "commercial",
              "road", "highway", "railway", "parking_lot1", "parking_lot2", "tennis_court", "running_track"],
     sensor="ITRES CASI-1500", licence="IEEE GRSS DFC 2013 terms: research use, cite the contest paper",
-    citation="Debes et al., 'Hyperspectral and LiDAR Data Fusion: Outcome of the 2013 GRSS Data Fusion Contest', IEEE JSTARS 7(6), 2014",
+    citation="Debes et al., 'Hyperspectral and LiDAR Data Fusion: Outcome of the 2013 GRSS Data Fusion Contest', "
+             "IEEE JSTARS 7(6), 2014",
     obtain="register at the IEEE GRSS IADF / University of Houston Hyperspectral Image Analysis Lab page for the "
            "2013 Data Fusion Contest (hyperspectral.ee.uh.edu) and unzip 2013_DFTC.zip; the VA (test) samples file "
            "is distributed separately with the contest's test labels"))
@@ -763,7 +785,8 @@ def _load_houston2018(paths, scene, root):
     wl = envi_wavelengths(meta)
     img = as_image(cube, wl if wl is not None and len(wl) == cube.shape[0] else np.linspace(380, 1050, cube.shape[0]),
                    units="radiance (CASI)", sensor="ITRES CASI-1500")
-    return make_scene(img, as_mask(remap_labels(gt, list(range(1, 21)), path="2018_IEEE_GRSS_DFC_GT_TR.tif"), HOUSTON2018_CLASSES))
+    labels = remap_labels(gt, list(range(1, 21)), path="2018_IEEE_GRSS_DFC_GT_TR.tif")
+    return make_scene(img, as_mask(labels, HOUSTON2018_CLASSES))
 
 register(DatasetSpec(
     "houston2018", "Houston 2018 (GRSS DFC 2018, CASI 48 bands, 20 classes)", "seg", _load_houston2018,
@@ -771,7 +794,8 @@ register(DatasetSpec(
            FileSpec("2018_IEEE_GRSS_DFC_GT_TR.tif")],
     folders=("houston_2018", "2018IEEE_Contest", "2018IEEE_Contest/Phase2/FullHSIDataset"), classes=HOUSTON2018_CLASSES,
     sensor="ITRES CASI-1500", licence="IEEE GRSS DFC 2018 terms: research use, cite the contest paper",
-    citation="Xu et al., 'Advanced Multi-Sensor Optical Remote Sensing for Urban Land Use and Land Cover Classification: Outcome of the 2018 IEEE GRSS Data Fusion Contest', IEEE JSTARS 12(6), 2019",
+    citation="Xu et al., 'Advanced Multi-Sensor Optical Remote Sensing for Urban Land Use and Land Cover "
+             "Classification: Outcome of the 2018 IEEE GRSS Data Fusion Contest', IEEE JSTARS 12(6), 2019",
     obtain="register on the IEEE GRSS DASE / DFC 2018 page (University of Houston, hyperspectral.ee.uh.edu)"))
 
 # %% ../nbs/01_datasets.ipynb #c049
@@ -780,7 +804,8 @@ SEGMUNICH_CLASSES = ["Arable land", "Permanent crops", "Pastures", "Forests", "S
                      "Buildings", "Roads"]
 S2_10 = ["B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B11", "B12"]
 
-def _segmunich_dir(root): return next((d for d in (root / "segmunich", root / "SegMunich", root) if (d / "img").is_dir()), None)
+def _segmunich_dir(root):
+    return next((d for d in (root / "segmunich", root / "SegMunich", root) if (d / "img").is_dir()), None)
 
 def _segmunich_scenes(root, paths):
     d = _segmunich_dir(root)
@@ -796,12 +821,15 @@ def _load_segmunich(paths, scene, root):
         raise ValueError(f"{img_f}: expected a 10-band tile, got shape {cube.shape}")
     if cube.shape[0] != 10: cube = np.moveaxis(cube, -1, 0)
     img = as_image(cube, [S2_BANDS[b] for b in S2_10], units="reflectance x 10000", sensor="Sentinel-2 MSI")
-    return make_scene(img, as_mask(remap_labels(read_tif(lab_f), list(range(1, 14)), path=lab_f.name), SEGMUNICH_CLASSES))
+    labels = remap_labels(read_tif(lab_f), list(range(1, 14)), path=lab_f.name)
+    return make_scene(img, as_mask(labels, SEGMUNICH_CLASSES))
 
 register(DatasetSpec(
-    "segmunich", "SegMunich (Sentinel-2, 10 bands, 13 classes, tiles)", "seg", _load_segmunich, scenes=_segmunich_scenes,
+    "segmunich", "SegMunich (Sentinel-2, 10 bands, 13 classes, tiles)", "seg", _load_segmunich,
+    scenes=_segmunich_scenes,
     classes=SEGMUNICH_CLASSES, sensor="Sentinel-2 MSI", licence="see the SegMunich release (research use)",
-    citation="Hong et al., 'SpectralGPT: Spectral Remote Sensing Foundation Model', IEEE TPAMI 2024 (SegMunich dataset)",
+    citation="Hong et al., 'SpectralGPT: Spectral Remote Sensing Foundation Model', IEEE TPAMI 2024 "
+             "(SegMunich dataset)",
     obtain="the SegMunich release of SpectralGPT (img/ and label/ folders of .tif tiles) into data/segmunich/"))
 
 # %% ../nbs/01_datasets.ipynb #c051
@@ -824,7 +852,8 @@ def resample_to(a: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     "Bilinear resampling of a 2-D band to `shape`, aligned on pixel centres."
     from scipy.ndimage import zoom
     if a.shape == shape: return a.astype(np.float32)
-    return zoom(a.astype(np.float32), (shape[0] / a.shape[0], shape[1] / a.shape[1]), order=1, grid_mode=True, mode="nearest")
+    factors = (shape[0] / a.shape[0], shape[1] / a.shape[1])
+    return zoom(a.astype(np.float32), factors, order=1, grid_mode=True, mode="nearest")
 
 def read_s2_bands(folder: Path, shape: tuple[int, int] | None = None) -> tuple[np.ndarray, list[str]]:
     "Stack per-band Sentinel-2 GeoTIFFs (…_B01.tif … _B8A.tif) on the 10 m grid, in wavelength order."
@@ -858,7 +887,8 @@ register(DatasetSpec(
     "oscd", "Onera Satellite Change Detection (Sentinel-2, 13 bands)", "cd", _load_oscd, scenes=_oscd_scenes,
     folders=("oscd_subset",), classes=CHANGE_CLASSES, sensor="Sentinel-2 MSI",
     licence="images: Copernicus Sentinel data terms; change labels: CC BY-NC-SA",
-    citation="Caye Daudt, Le Saux, Boulch, Gousseau, 'Urban Change Detection for Multispectral Earth Observation Using Convolutional Neural Networks', IGARSS 2018",
+    citation="Caye Daudt, Le Saux, Boulch, Gousseau, 'Urban Change Detection for Multispectral Earth Observation "
+             "Using Convolutional Neural Networks', IGARSS 2018",
     obtain="rcdaudt.github.io/oscd (images and train labels folders) into data/oscd/"))
 
 # %% ../nbs/01_datasets.ipynb #c053
@@ -886,7 +916,8 @@ register(DatasetSpec(
            FileSpec("unchanged.bmp", "80f2adc0c0f6cab3bf0ceacaa50d08aa4f0aec9bb4691b7d44dcee3f5f5ae646")],
     folders=("landsat_cd_taizhou", "Taizhou"), classes=CHANGE_CLASSES, sensor="Landsat 7 ETM+",
     licence="Landsat: public domain; reference: research use, cite the papers",
-    citation="Wu, Du, Zhang, 'Slow Feature Analysis for Change Detection in Multispectral Imagery', IEEE TGRS 52(5), 2014",
+    citation="Wu, Du, Zhang, 'Slow Feature Analysis for Change Detection in Multispectral Imagery', "
+             "IEEE TGRS 52(5), 2014",
     obtain="ChangeDetectionRepository (Dataset/Landsat/Taizhou) by Chen Hongruixuan, "
            "or the authors (Wuhan University)"))
 
@@ -903,7 +934,8 @@ def _cd_from_mats(t1, t2, gt, wl, gt_kind, path, sensor):
     else: lab = np.select([gt == 1, gt == 2], [1, 0], IGNORE)  # 0 unknown, 1 change, 2 no change
     wl = wl if len(wl) == t1.shape[-1] else np.linspace(400, 2500, t1.shape[-1])
     kw = dict(band_last=True, units="reflectance / radiance (as distributed)", sensor=sensor, wavelength_note="nominal")
-    return make_change_scene(as_image(t1, wl, **kw), as_image(t2, wl, **kw), as_mask(lab, CHANGE_CLASSES, name="change"))
+    change = as_mask(lab, CHANGE_CLASSES, name="change")
+    return make_change_scene(as_image(t1, wl, **kw), as_image(t2, wl, **kw), change)
 
 def _single_mat_cd(fname, sensor, gt_kind="binary"):
     def loader(paths, scene, root):
@@ -924,13 +956,18 @@ def _three_mat_cd(f1, f2, fg, sensor, gt_kind):
 
 _HCD = "the hyperspectral change-detection benchmark distributions (e.g. the GETNET / ML-EDA release pages)"
 for _n, _t, _ld, _files, _sensor in [
-    ("hermiston", "Hermiston / USA (Hyperion, 307 x 241, 154 bands)", _single_mat_cd("USA_Change_Dataset.mat", "EO-1 Hyperion"), ["USA_Change_Dataset.mat"], "EO-1 Hyperion"),
-    ("farmland", "Farmland / China (Hyperion, 420 x 140, 154 bands)", _single_mat_cd("China_Change_Dataset.mat", "EO-1 Hyperion"), ["China_Change_Dataset.mat"], "EO-1 Hyperion"),
-    ("river", "River (Hyperion, 463 x 241, 198 bands)", _three_mat_cd("river_before.mat", "river_after.mat", "groundtruth.mat", "EO-1 Hyperion", "binary"),
+    ("hermiston", "Hermiston / USA (Hyperion, 307 x 241, 154 bands)",
+     _single_mat_cd("USA_Change_Dataset.mat", "EO-1 Hyperion"), ["USA_Change_Dataset.mat"], "EO-1 Hyperion"),
+    ("farmland", "Farmland / China (Hyperion, 420 x 140, 154 bands)",
+     _single_mat_cd("China_Change_Dataset.mat", "EO-1 Hyperion"), ["China_Change_Dataset.mat"], "EO-1 Hyperion"),
+    ("river", "River (Hyperion, 463 x 241, 198 bands)",
+     _three_mat_cd("river_before.mat", "river_after.mat", "groundtruth.mat", "EO-1 Hyperion", "binary"),
      ["river_before.mat", "river_after.mat", "groundtruth.mat"], "EO-1 Hyperion"),
-    ("bay_area", "Bay Area (AVIRIS, 600 x 500, 224 bands)", _three_mat_cd("Bay_Area_2013.mat", "Bay_Area_2015.mat", "bayArea_gtChanges2.mat", "AVIRIS", "three"),
+    ("bay_area", "Bay Area (AVIRIS, 600 x 500, 224 bands)",
+     _three_mat_cd("Bay_Area_2013.mat", "Bay_Area_2015.mat", "bayArea_gtChanges2.mat", "AVIRIS", "three"),
      ["Bay_Area_2013.mat", "Bay_Area_2015.mat", "bayArea_gtChanges2.mat"], "AVIRIS"),
-    ("santa_barbara", "Santa Barbara (AVIRIS, 984 x 740, 224 bands)", _three_mat_cd("barbara_2013.mat", "barbara_2014.mat", "barbara_gtChanges.mat", "AVIRIS", "three"),
+    ("santa_barbara", "Santa Barbara (AVIRIS, 984 x 740, 224 bands)",
+     _three_mat_cd("barbara_2013.mat", "barbara_2014.mat", "barbara_gtChanges.mat", "AVIRIS", "three"),
      ["barbara_2013.mat", "barbara_2014.mat", "barbara_gtChanges.mat"], "AVIRIS")]:
     register(DatasetSpec(_n, _t, "cd", _ld, files=[FileSpec(f) for f in _files], classes=CHANGE_CLASSES, sensor=_sensor,
                          licence="research use; cite the dataset papers", obtain=_HCD))
@@ -952,7 +989,8 @@ def make_splits(height: int, width: int, # scene size
     line = np.zeros(n, np.int8)
     for i in range(3): line[edges[i]:edges[i + 1]] = i
     arr = np.broadcast_to(line[None, :] if axis == "x" else line[:, None], (height, width)).copy()
-    return xr.DataArray(arr, dims=("y", "x"), name="split", attrs={"names": list(SPLITS), "axis": axis, "fractions": list(map(float, f))})
+    attrs = {"names": list(SPLITS), "axis": axis, "fractions": list(map(float, f))}
+    return xr.DataArray(arr, dims=("y", "x"), name="split", attrs=attrs)
 
 def region_box(split: xr.DataArray, # from `make_splits`
                region: str, # 'train', 'val' or 'test'
@@ -1010,10 +1048,12 @@ class SceneTiles(torch.utils.data.Dataset):
         if tile < 1: raise ValueError(f"SceneTiles: tile must be >= 1, got {tile}")
         if not jitter >= 0: raise ValueError(f"SceneTiles: jitter must be >= 0, got {jitter}")
         if y1 - y0 < tile or x1 - x0 < tile:
-            raise ValueError(f"SceneTiles: region {y1 - y0} x {x1 - x0} px is smaller than the {tile} px tile; use a smaller tile")
+            raise ValueError(f"SceneTiles: region {y1 - y0} x {x1 - x0} px is smaller than the {tile} px tile; "
+                             "use a smaller tile")
         shapes = {k: np.shape(v)[-2:] for k, v in arrays.items()}
         if len(set(shapes.values())) != 1: raise ValueError(f"SceneTiles: arrays are on different grids: {shapes}")
-        self.arrays, self.box, self.tile, self.length, self.augment, self.seed = arrays, box, tile, length, augment, seed
+        self.arrays, self.box, self.tile = arrays, box, tile
+        self.length, self.augment, self.seed = length, augment, seed
         self.jitter = jitter
 
     def __len__(self): return self.length
