@@ -80,11 +80,11 @@ def fetch_file(url: str, # where to download from (http, https or file)
                         f.write(b)
                         bar.update(len(b))
                 except (OSError, http.client.HTTPException) as e:
-                    raise ConnectionError(f"fetch_file: download of {url} interrupted ({e}); "
+                    raise ConnectionError(f"fetch_file: download of {url} interrupted ({e}), "
                                           "run again to resume") from e
             size = part.stat().st_size
             if total is not None and size < total:  # connection closed early: keep the part file for a resume
-                raise ConnectionError(f"fetch_file: download of {url} interrupted at {size} of {total} bytes; "
+                raise ConnectionError(f"fetch_file: download of {url} interrupted at {size} of {total} bytes, "
                                       "run again to resume")
     got = sha256sum(part)
     if sha256 is not None and got != sha256:
@@ -688,7 +688,7 @@ register(DatasetSpec(
            FileSpec("Salinas_gt.mat", "ecfab4d31ef5553f097943235d8ea502038eb4a2067b2ad10b33e37c949955e2",
                     GIC + "f/fa/Salinas_gt.mat")],
     folders=("hsi_gt_maps",), classes=SALINAS_CLASSES, sensor="AVIRIS", licence=GIC_TERMS,
-    citation="GIC UPV/EHU; AVIRIS",
+    citation="GIC UPV/EHU, AVIRIS",
     obtain=GIC_PAGE))
 register(DatasetSpec(
     "indian_pines", "Indian Pines (AVIRIS, 145 x 145, 200 bands)", "seg",
@@ -1048,7 +1048,7 @@ class SceneTiles(torch.utils.data.Dataset):
         if tile < 1: raise ValueError(f"SceneTiles: tile must be >= 1, got {tile}")
         if not jitter >= 0: raise ValueError(f"SceneTiles: jitter must be >= 0, got {jitter}")
         if y1 - y0 < tile or x1 - x0 < tile:
-            raise ValueError(f"SceneTiles: region {y1 - y0} x {x1 - x0} px is smaller than the {tile} px tile; "
+            raise ValueError(f"SceneTiles: region {y1 - y0} x {x1 - x0} px is smaller than the {tile} px tile, "
                              "use a smaller tile")
         shapes = {k: np.shape(v)[-2:] for k, v in arrays.items()}
         if len(set(shapes.values())) != 1: raise ValueError(f"SceneTiles: arrays are on different grids: {shapes}")
