@@ -20,7 +20,7 @@ from hsinb.downstream import (AnchoredTiles, DownstreamConfig, fit, predict, cd_
                               scene_arrays)
 from hsinb.evaluate import aggregate, markdown_table
 from hsinb.stages import cpu_name
-from hsinb.vae import scene_views, scene_band_stats
+from hsinb.datasets import scene_views, scene_band_stats
 from hsinb.cube import crop
 
 VARIANTS = {"plain": dict(diff_input=False, balanced=False), "diff": dict(diff_input=True, balanced=False),

@@ -18,10 +18,12 @@ from pathlib import Path
 import numpy as np
 from hsinb.cube import IGNORE
 from hsinb.datasets import load, make_splits, region_box, low_label_mask
-from hsinb.downstream import AnchoredTiles, DownstreamConfig, fit, predict, cd_scores, cva_otsu, scene_arrays
+from hsinb.downstream import AnchoredTiles, DownstreamConfig, fit, predict, cd_scores, cva_otsu
+from hsinb.datasets import scene_arrays
 from hsinb.evaluate import aggregate, markdown_table
 from hsinb.synthesize import GeneratorConfig, fit_generator, generate_triplets, standardised_images
-from hsinb.vae import load_vae, scene_views, scene_band_stats
+from hsinb.vae import load_vae
+from hsinb.datasets import scene_views, scene_band_stats
 from hsinb.cube import crop
 
 p = argparse.ArgumentParser(description=__doc__.split("\n")[0])

@@ -13,10 +13,11 @@ import numpy as np
 import torch
 from hsinb.cube import IGNORE, crop
 from hsinb.datasets import load, make_splits, region_box, low_label_mask
-from hsinb.downstream import AnchoredTiles, DownstreamConfig, fit, predict, seg_scores, cd_scores, scene_arrays
+from hsinb.downstream import AnchoredTiles, DownstreamConfig, fit, predict, seg_scores, cd_scores
+from hsinb.datasets import scene_arrays
 from hsinb.evaluate import aggregate, markdown_table
 from hsinb.stages import cpu_name
-from hsinb.vae import scene_views, scene_band_stats, scene_classes
+from hsinb.datasets import scene_views, scene_band_stats, scene_classes
 
 p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 p.add_argument("--scenes", nargs="+", default=["samson", "salinas_a"])

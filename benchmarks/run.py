@@ -94,7 +94,8 @@ def train_flops(model, batch, loss_fn) -> int:
 def sampling(dev, quick: bool) -> dict:
     "Pairs per second of a default-size pipeline (untrained weights: speed only) for each sampler."
     from hsinb.datasets import load, make_splits
-    from hsinb.vae import TwoStreamVAE, scene_band_stats, scene_classes
+    from hsinb.vae import TwoStreamVAE
+    from hsinb.datasets import scene_band_stats, scene_classes
     from hsinb.diffusion import make_unet, make_scheduler, build_pipeline
     scene = load("demo")
     stats = scene_band_stats(scene, make_splits(scene.sizes["y"], scene.sizes["x"]).values == 0)

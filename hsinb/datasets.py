@@ -12,8 +12,8 @@ __all__ = ['SALINAS_DROP', 'INDIAN_PINES_DROP', 'S2_BANDS', 'DEMO_CLASSES', 'DEM
            'FileSpec', 'DatasetSpec', 'register', 'split_name', 'find_spec', 'get_spec', 'import_dirs',
            'imported_scene', 'imported_spec', 'load_plugins', 'locate', 'verify', 'load', 'scene_names',
            'check_synthetic', 'load_synthetic', 'remap_labels', 'gic_gt_mask', 'gic_scene', 'load_mask', 'resample_to',
-           'read_s2_bands', 'make_splits', 'region_box', 'low_label_mask', 'SceneTiles', 'grid_tiles', 'seg_arrays',
-           'cd_arrays']
+           'read_s2_bands', 'make_splits', 'region_box', 'low_label_mask', 'SceneTiles', 'scene_band_stats',
+           'scene_classes', 'scene_views', 'scene_arrays']
 
 # %% ../nbs/01_datasets.ipynb #c003
 import os, re, hashlib, difflib, shutil, urllib.request, urllib.error, http.client, warnings
@@ -1076,29 +1076,38 @@ class SceneTiles(torch.utils.data.Dataset):
             out[name] = torch.from_numpy(np.ascontiguousarray(c))
         return out
 
-def grid_tiles(box: tuple, # (y0, y1, x0, x1)
-               tile: int, # tile side
-              ) -> list[tuple[int, int]]: # top-left corners covering the box
-    "Top-left corners of tiles covering a region (last ones shifted inwards to stay inside)."
-    y0, y1, x0, x1 = box
-    if y1 - y0 < tile or x1 - x0 < tile:
-        raise ValueError(f"grid_tiles: region {y1 - y0} x {x1 - x0} px is smaller than the {tile} px tile")
-    ys = sorted({min(y, y1 - tile) for y in range(y0, y1, tile)})
-    xs = sorted({min(x, x1 - tile) for x in range(x0, x1, tile)})
-    return [(y, x) for y in ys for x in xs]
-
 # %% ../nbs/01_datasets.ipynb #c070
-from .cube import fit_band_stats, normalize
+from .cube import fit_band_stats, normalize, crop
 
-def seg_arrays(scene: xr.Dataset, # segmentation scene
-               stats: xr.Dataset, # band statistics (fitted on the training region)
-               mask: xr.DataArray | None = None, # a replacement mask (e.g. from `low_label_mask`)
-              ) -> dict: # {'image': (C, H, W) float32, 'mask': (H, W) int64}
-    "Normalised image and integer mask of a segmentation scene, ready for `SceneTiles`."
-    m = scene["mask"] if mask is None else mask
-    return {"image": normalize(scene.image.values, stats), "mask": m.values.astype(np.int64)}
+def scene_band_stats(scene: xr.Dataset, where: np.ndarray) -> xr.Dataset:
+    "Band statistics of a scene's training region (both dates of a change scene)."
+    if scene.attrs.get("kind") == "cd":
+        both = xr.concat([scene.image_t1, scene.image_t2], "x")  # the two dates side by side
+        return fit_band_stats(both, np.concatenate([where, where], 1))
+    return fit_band_stats(scene.image, where)
 
-def cd_arrays(scene: xr.Dataset, stats: xr.Dataset) -> dict:
-    "Normalised date images and change map of a change scene, ready for `SceneTiles`."
-    return {"image_t1": normalize(scene.image_t1.values, stats), "image_t2": normalize(scene.image_t2.values, stats),
-            "change": scene.change.values.astype(np.int64)}
+def scene_classes(scene: xr.Dataset) -> list[str]:
+    "Class names of the mask stream: the scene's classes, or no change / change."
+    from hsinb.cube import class_names
+    return list(CHANGE_CLASSES) if scene.attrs.get("kind") == "cd" else class_names(scene)
+
+def scene_views(scene: xr.Dataset, stats: xr.Dataset) -> list[dict]:
+    "Views of a scene, one per image (two for a change scene): {'sensor_units', 'image' (standardised), 'mask'}."
+    if scene.attrs.get("kind") == "cd":
+        images, mask = [scene["image_t1"].values, scene["image_t2"].values], scene["change"].values
+    else:
+        images, mask = [scene["image"].values], scene["mask"].values
+    mask = mask.astype(np.int64)
+    return [{"sensor_units": im, "image": normalize(im, stats), "mask": mask} for im in images]
+
+def scene_arrays(kind: str, # 'seg' or 'cd'
+                 views: list, # `scene_views` of the scene
+                 labels: np.ndarray | None = None, # (y, x) labels to train on (None: the scene's own)
+                 box: tuple | None = None, # (y0, y1, x0, x1) a region to crop to (None: the whole scene)
+                ) -> tuple[dict, str]: # (arrays for `SceneTiles` / `AnchoredTiles`, name of the label array)
+    "The training arrays of a scene or one of its regions (standardised image(s) + integer labels)."
+    def cut(a): return a if box is None else crop(a, box)
+    labels = cut(views[0]["mask"] if labels is None else labels).astype(np.int64)
+    if kind == "seg": return {"image": cut(views[0]["image"]), "mask": labels}, "mask"
+    dates = {"image_t1": cut(views[0]["image"]), "image_t2": cut(views[1]["image"])}
+    return {**dates, "change": labels}, "change"

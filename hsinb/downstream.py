@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['ChannelNorm', 'DilatedBlock', 'SegNet', 'ChangeNet', 'seg_loss', 'cd_loss', 'added_loss', 'confusion_labelled',
            'seg_scores', 'cd_scores', 'otsu_threshold', 'cva_magnitude', 'cva_otsu', 'cva_by_region',
-           'cva_pseudo_labels', 'AnchoredTiles', 'scene_arrays', 'AddedTiles', 'MixedTiles', 'DownstreamConfig', 'fit',
-           'predict', 'pseudo_labels']
+           'cva_pseudo_labels', 'AnchoredTiles', 'AddedTiles', 'MixedTiles', 'DownstreamConfig', 'fit', 'predict',
+           'pseudo_labels']
 
 # %% ../nbs/03a_downstream.ipynb #c003
 import numpy as np
@@ -16,6 +16,7 @@ from diffusers import ModelMixin, ConfigMixin
 from diffusers.configuration_utils import register_to_config
 from .cube import IGNORE
 from .cube import confusion, crop, dihedral
+from .datasets import scene_arrays
 
 # %% ../nbs/03a_downstream.ipynb #c006
 class ChannelNorm(torch.nn.Module):
@@ -272,17 +273,6 @@ class AnchoredTiles(torch.utils.data.Dataset):
                 g, o = r.normal(0, self.jitter, 2)
                 out[name] = out[name] * float(1 + g) + float(o)
         return out
-
-def scene_arrays(kind: str, # 'seg' or 'cd'
-                 views: list, # standardised views of a scene (`hsinb.vae.scene_views`)
-                 labels: np.ndarray, # (y, x) labels to train on (a label fraction's mask, or the scene's)
-                 box: tuple, # the region
-                ) -> tuple[dict, str]: # (arrays for `AnchoredTiles`, name of the label array)
-    "The training arrays of a region (standardised image(s) + labels) for either model."
-    labels = crop(labels, box).astype(np.int64)
-    if kind == "seg": return {"image": crop(views[0]["image"], box), "mask": labels}, "mask"
-    dates = {"image_t1": crop(views[0]["image"], box), "image_t2": crop(views[1]["image"], box)}
-    return {**dates, "change": labels}, "change"
 
 class AddedTiles(torch.utils.data.Dataset):
     "Every real sample, plus one synthetic sample (keys prefixed 'syn_') weighted by `ratio` in the loss."

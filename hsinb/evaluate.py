@@ -13,11 +13,10 @@ __all__ = ['ABLATION', 'pca_basis', 'frechet_distance', 'windows', 'nn_distances
 import time, shutil, tempfile, dataclasses
 from pathlib import Path
 import numpy as np
-from .cube import crop, normalize
-from .cube import IGNORE
-from .downstream import (AnchoredTiles, MixedTiles, AddedTiles, DownstreamConfig, fit, predict, seg_scores, cd_scores,
-                              scene_arrays, pseudo_labels, cva_otsu, cva_by_region, cva_pseudo_labels,
-                              confusion_labelled)
+from .cube import IGNORE, crop, normalize
+from .datasets import scene_arrays
+from .downstream import (AnchoredTiles, MixedTiles, AddedTiles, DownstreamConfig, fit, predict, seg_scores,
+                              cd_scores, pseudo_labels, cva_otsu, cva_by_region, cva_pseudo_labels, confusion_labelled)
 from .synthesize import (GeneratorConfig, fit_generator, generate_pairs, generate_triplets, layout_windows,
                               balanced_layouts, change_layouts,
                               alignment_scores, standardised_images, pixel_losses, class_reference_losses, pixel_filter)

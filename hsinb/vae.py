@@ -6,9 +6,8 @@
 __all__ = ['VAE_PARTS', 'ResBlock', 'SpectralAutoencoderKL', 'make_autoencoder', 'BlockMaskAutoencoder', 'TwoStreamVAE',
            'spectral_angle', 'dice_loss', 'vae_loss', 'pad_to', 'reconstruct', 'sam_map', 'image_metrics', 'miou',
            'mask_metrics', 'boundary_band', 'fidelity_table', 'fidelity_markdown', 'latent_stats', 'save_vae',
-           'load_vae', 'scene_views', 'scene_band_stats', 'scene_classes', 'views_batch', 'evaluate_views',
-           'save_standin_vae', 'reconstruction_figure', 'pixel_spectra_figure', 'training_figure', 'error_map_figure',
-           'latent_hist_figure']
+           'load_vae', 'views_batch', 'evaluate_views', 'save_standin_vae', 'reconstruction_figure',
+           'pixel_spectra_figure', 'training_figure', 'error_map_figure', 'latent_hist_figure']
 
 # %% ../nbs/02_train_vae.ipynb #c003
 import os, json, math, time, shutil, tempfile, warnings
@@ -20,6 +19,7 @@ import xarray as xr
 from .cube import (IGNORE, check_image, check_mask, normalize, denormalize, fit_band_stats, project_root, crop,
                         confusion)
 from .train import read_weights
+from .datasets import scene_band_stats, scene_classes, scene_views
 
 # %% ../nbs/02_train_vae.ipynb #c007
 from diffusers import ModelMixin, ConfigMixin
@@ -455,27 +455,6 @@ def load_vae(folder: str | Path, device="cpu") -> tuple[TwoStreamVAE, xr.Dataset
 
 # %% ../nbs/02_train_vae.ipynb #c025
 from .cube import CHANGE_CLASSES
-
-def scene_views(scene: xr.Dataset, stats: xr.Dataset) -> list[dict]:
-    "Views of a scene, one per image (two for a change scene): {'sensor_units', 'image' (standardised), 'mask'}."
-    if scene.attrs.get("kind") == "cd":
-        images, mask = [scene["image_t1"].values, scene["image_t2"].values], scene["change"].values
-    else:
-        images, mask = [scene["image"].values], scene["mask"].values
-    mask = mask.astype(np.int64)
-    return [{"sensor_units": im, "image": normalize(im, stats), "mask": mask} for im in images]
-
-def scene_band_stats(scene: xr.Dataset, where: np.ndarray) -> xr.Dataset:
-    "Band statistics of a scene's training region (both dates of a change scene)."
-    if scene.attrs.get("kind") == "cd":
-        both = xr.concat([scene.image_t1, scene.image_t2], "x")  # the two dates side by side
-        return fit_band_stats(both, np.concatenate([where, where], 1))
-    return fit_band_stats(scene.image, where)
-
-def scene_classes(scene: xr.Dataset) -> list[str]:
-    "Class names of the mask stream: the scene's classes, or no change / change."
-    from hsinb.cube import class_names
-    return list(CHANGE_CLASSES) if scene.attrs.get("kind") == "cd" else class_names(scene)
 
 def views_batch(batch: dict) -> dict:
     "A training batch as {'image', 'mask'}: a change batch contributes both dates, each with the change mask."
