@@ -6,8 +6,8 @@
 __all__ = ['VAE_PARTS', 'ResBlock', 'SpectralAutoencoderKL', 'make_autoencoder', 'BlockMaskAutoencoder', 'TwoStreamVAE',
            'spectral_angle', 'dice_loss', 'vae_loss', 'pad_to', 'reconstruct', 'sam_map', 'image_metrics', 'miou',
            'mask_metrics', 'boundary_band', 'fidelity_table', 'fidelity_markdown', 'latent_stats', 'save_vae',
-           'load_vae', 'views_batch', 'evaluate_views', 'save_standin_vae', 'reconstruction_figure',
-           'pixel_spectra_figure', 'training_figure', 'error_map_figure', 'latent_hist_figure']
+           'load_vae', 'views_batch', 'evaluate_views', 'reconstruction_figure', 'pixel_spectra_figure',
+           'training_figure', 'error_map_figure', 'latent_hist_figure']
 
 # %% ../nbs/02_train_vae.ipynb #c003
 import os, json, math, time, shutil, tempfile, warnings
@@ -470,19 +470,6 @@ def evaluate_views(vae: TwoStreamVAE, views: list, box, stats: xr.Dataset, devic
     true_m = np.concatenate([crop(v["mask"], box) for v in views], -1)
     pred_m = np.concatenate([l for _, l in recs], -1)
     return {**image_metrics(real, fake), **mask_metrics(true_m, pred_m, vae.n_classes)}, recs
-
-def save_standin_vae(scene: xr.Dataset, # the scene a later stage runs on
-                     folder: str | Path, # where stage 02 would have written its VAE
-                     where: np.ndarray, # (y, x) bool: the training region (band statistics)
-                    ) -> Path:
-    "An untrained tiny VAE in place of stage 02's output, so that a later stage's smoke run (nbdev_test) runs alone."
-    stats = scene_band_stats(scene, where)
-    with torch.random.fork_rng(devices=[]):  # seeded: the same stand-in in every process, so smoke runs repeat
-        torch.manual_seed(0)
-        vae = TwoStreamVAE(n_bands=scene_views(scene, stats)[0]["image"].shape[0], n_classes=len(scene_classes(scene)),
-                           image_latent=4, mask_latent=2, widths=(8, 16, 16), mask_hidden=8, spectral_stem=8)
-    latent = {"image_mean": [0.0] * 4, "image_std": [1.0] * 4, "mask_mean": [0.0] * 2, "mask_std": [1.0] * 2}
-    return save_vae(vae, folder, stats, scene_classes(scene), latent)
 
 # %% ../nbs/02_train_vae.ipynb #c026b
 def reconstruction_figure(real: np.ndarray, reconstructed: np.ndarray, # (C, y, x) sensor units: the test region
