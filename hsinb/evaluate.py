@@ -372,6 +372,7 @@ def generate_set(kind: str, pipe, # the cell's generator
                  labels: np.ndarray, box: tuple, # labels of this fraction and the training region (layouts)
                  k: int, balanced_share: float = 0.5, class_weights=None,
                  sampler: str = "dpmpp", steps: int | None = None, seed: int = 0, guidance_scale: float = 2.0,
+                 present_only: bool = False, # balanced layouts use only the classes the labels hold
                 ) -> dict: # sensor units (seg: image, mask, cd: image_t1, image_t2, change) + 'conditioned' (N,) bool
     "A cell's synthetic set: joint samples plus samples conditioned on real-derived layouts (class-balanced / change)."
     q, n_bal = pipe.meta["tile"], int(round(n * balanced_share))
@@ -379,7 +380,8 @@ def generate_set(kind: str, pipe, # the cell's generator
     parts = [joint(pipe, n - n_bal, sampler=sampler, steps=steps, seed=seed)] if n - n_bal else []
     wins = layout_windows(labels, box, q, min_labelled=0.02)
     if n_bal and wins:
-        if kind == "seg": lays = balanced_layouts(wins, n_bal, k, seed=seed, class_weights=class_weights)
+        if kind == "seg":
+            lays = balanced_layouts(wins, n_bal, k, seed=seed, class_weights=class_weights, present_only=present_only)
         else: lays = change_layouts(wins, n_bal, seed=seed)
         out = generate_pairs(pipe, n_bal, layouts=lays, sampler=sampler, steps=steps, seed=seed + 1,
                              batch_size=16, guidance_scale=guidance_scale)
@@ -437,10 +439,11 @@ def generate_judged_set(kind: str, pipe, judge, # the cell's generator and the r
                         n: int, layout_labels: np.ndarray, box: tuple, k: int, # as `generate_set`
                         balanced_share: float = 0.5, class_weights=None, sampler: str = "dpmpp",
                         steps: int | None = None, seed: int = 0, guidance_scale: float = 2.0,
+                        present_only: bool = False, # balanced layouts use only the classes the labels hold
                        ) -> tuple: # (set, its label key, whole-pair alignment (N,), standardised image stacks)
     "A cell's synthetic set, with the judge's alignment score of every sample."
     gen = generate_set(kind, pipe, n, layout_labels, box, k, balanced_share, class_weights, sampler, steps, seed,
-                       guidance_scale)
+                       guidance_scale, present_only)
     key = "mask" if kind == "seg" else "change"
     images = set_images(kind, pipe, gen)
     return gen, key, alignment_scores(judge, images, gen[key]), images
@@ -469,6 +472,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                   self_train_threshold: float = 0.9, # confidence of the self-training pseudo-labels
                   segment_samples: int = 4, # draws averaged by the generator-as-segmenter
                   generator_labels: str = "pseudo", # 'pseudo': blocks + self-training labels, or 'labelled'
+                  layout_classes: str = "all", # balanced layouts relabel into 'all' classes or only those 'present'
                   balanced_crops: bool | None = None, # class-balanced crop anchors (None: for change detection only)
                   ablation: bool = False, # also fit today's generator (A0) and the labelled-only per-stream one (A1)
                   layouts: list | None = None, # held-out (test-region) layouts for mask-following (with `ablation`)
@@ -481,6 +485,8 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     "Baselines, a generator fitted on this cell's labels and the region's images, its synthetic set, every condition."
     if generator_labels not in ("labelled", "pseudo"):
         raise ValueError(f"evaluate_cell: generator_labels must be 'labelled' or 'pseudo', got {generator_labels!r}")
+    if layout_classes not in ("all", "present"):
+        raise ValueError(f"evaluate_cell: layout_classes must be 'all' or 'present', got {layout_classes!r}")
     work = Path(work_dir or tempfile.mkdtemp(prefix="hsinb-cell-"))
     trbox, tebox = boxes["train"], boxes["test"]
     real, lab_key = scene_arrays(kind, views, labels, trbox)
@@ -545,7 +551,8 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     ref_loss = class_reference_losses(judge, tr_imgs, real[lab_key], k)
     cw = ref_loss / np.nanmean(ref_loss) if np.isfinite(ref_loss).any() else None
     t1 = time.time()
-    sampling = dict(sampler=sampler, steps=sampler_steps, seed=seed, guidance_scale=guidance_scale)
+    sampling = dict(sampler=sampler, steps=sampler_steps, seed=seed, guidance_scale=guidance_scale,
+                    present_only=layout_classes == "present")
     gen, key, al, ims = generate_judged_set(kind, pipe, judge, n_synthetic, gen_labels, trbox, k, balanced_share, cw,
                                             **sampling)
     losses = pixel_losses(judge, ims, gen[key])

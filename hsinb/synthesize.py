@@ -109,13 +109,15 @@ def balanced_layouts(windows: list, # real label windows
                      strength: float = 1.0, # 0: uniform over classes, 1: inverse frequency
                      p_edit: float = 0.5, # probability of relabelling each connected region
                      class_weights=None, # (k,) extra weight per class (hard cases), times the frequency rule
+                     present_only: bool = False, # relabel only into classes the windows hold
                     ) -> list[np.ndarray]:
     "Edited copies of real layouts with more of the rare classes."
     from scipy.ndimage import label
     if not windows: raise ValueError("balanced_layouts: no real layout window to edit (is anything labelled?)")
     rng = np.random.default_rng(seed)
-    freq = proportions(np.stack(windows), k) + 1e-3
-    w = freq ** -strength
+    freq = proportions(np.stack(windows), k)
+    w = (freq + 1e-3) ** -strength  # a class absent from the windows weighs 1000 ** strength
+    if present_only: w = np.where(freq > 0, w, 0.0)
     if class_weights is not None:
         cw = np.nan_to_num(np.asarray(class_weights, float), nan=1.0)
         if cw.shape != (k,) or (cw < 0).any():
