@@ -7,7 +7,8 @@ __all__ = ['ABLATION', 'pca_basis', 'frechet_distance', 'windows', 'nn_distances
            'aggregate', 'markdown_table', 'pseudo_label_quality', 'pseudo_quality_markdown', 'condition_stat',
            'paired_gains', 'gain_table', 'per_seed_line', 'mean_over_cells', 'gain_figure', 'per_class_figure',
            'prediction_figure', 'synthetic_figure', 'memorisation_figure', 'synthetic_arrays', 'score', 'generate_set',
-           'set_images', 'mask_following', 'ConditionRunner', 'generate_judged_set', 'changed_share', 'evaluate_cell']
+           'set_images', 'mask_following', 'ConditionRunner', 'generate_judged_set', 'changed_share', 'RealCrops',
+           'cell_baselines', 'cell_synthetic_set', 'evaluate_cell']
 
 # %% ../nbs/05_evaluate.ipynb #c003
 import time, shutil, tempfile, dataclasses
@@ -452,6 +453,100 @@ def changed_share(labels: np.ndarray) -> float:
     "Share of changed pixels (1) among the labelled ones (IGNORE skipped)."
     return float((labels == 1).sum() / max(1, (labels != IGNORE).sum()))
 
+# %% ../nbs/05_evaluate.ipynb #p012c1
+@dataclasses.dataclass
+class RealCrops:
+    "How a cell's conditions draw downstream crops: same region, crop side, number of crops and seed for all."
+    arrays: dict # `scene_arrays` of the training region
+    key: str # which array holds the labels ('mask' or 'change')
+    tile: int # crop side (px)
+    length: int # crops per condition (steps x batch size)
+    seed: int
+    balanced: bool # class-balanced anchors (change detection: changed pixels are rare)
+
+    def __call__(self, labels: np.ndarray | None = None, # training-region labels in place of the cell's (pseudo-labels)
+                 jitter: float = 0.0, # spectral jitter (`AnchoredTiles`)
+                ) -> AnchoredTiles:
+        "Real crops of the training region."
+        arrays = self.arrays if labels is None else {**self.arrays, self.key: labels}
+        return AnchoredTiles(arrays, self.key, tile=self.tile, length=self.length, seed=self.seed, jitter=jitter,
+                             class_balanced=self.balanced)
+
+    def synthetic(self, arrays: dict, # `synthetic_arrays`: stacks of generated tiles
+                  tile: int) -> AnchoredTiles:
+        "Synthetic crops, drawn like the real ones with the next seed."
+        return AnchoredTiles(arrays, self.key, tile=tile, length=self.length, seed=self.seed + 1, stacked=True,
+                             class_balanced=self.balanced)
+
+def cell_baselines(runner: ConditionRunner, crops: RealCrops,
+                   labels: np.ndarray, # (y, x) the cell's labels over the scene
+                   train_box: tuple,
+                   jitter: float = 0.05, # spectral jitter of the augmented real-only baseline (0: none)
+                   threshold: float = 0.9, # confidence of the self-training pseudo-labels
+                   reference: np.ndarray | None = None, # (y, x) withheld labels: scores the pseudo-labels
+                  ) -> tuple: # (real-only model, real crops, self-training crops, pseudo-labels, info)
+    "The cell's baselines on its labelled blocks and the unlabelled training region."
+    info, log, views = {}, runner.log, runner.views
+    if runner.kind == "cd":  # the label-free floor: change vector analysis + Otsu on the whole pair
+        floor = crop(cva_otsu(views[0]["image"], views[1]["image"]), runner.test_box)
+        runner.preds["CVA floor (no labels)"] = floor
+        runner.add("CVA floor (no labels)", runner.scores(floor))
+    real_ds = crops()
+    judge = runner.run("real only", real_ds, "real")
+    if jitter: runner.run("real only +jitter", crops(jitter=jitter), "jitter")
+    cell_labels = crops.arrays[crops.key]
+    pl = pseudo_labels(judge, [crop(v["image"], train_box) for v in views], cell_labels,
+                       np.ones(cell_labels.shape, bool), threshold)
+    info["pseudo_labelled_share"] = float((pl != IGNORE).mean())
+    if reference is not None:
+        pq = info["pseudo_quality"] = pseudo_label_quality(pl, crop(labels, train_box), crop(reference, train_box),
+                                                           runner.k)
+        recall = " ".join(f"{v:.2f}" if v is not None else "-" for v in pq["recall"])
+        log(f"    pseudo-labels (vs the withheld reference): {pq['coverage']:.1%} of {pq['hidden_px']} hidden px, "
+            f"accuracy {pq['accuracy']:.3f}, recall per class {recall}")
+    self_ds = crops(pl)
+    runner.run("self-training", self_ds, "self")
+    if runner.kind == "cd":  # the floor as a teacher: CVA's confident pixels, where the labelled blocks confirm CVA
+        y0, y1, x0, x1 = train_box
+        region = np.zeros(labels.shape, bool)
+        region[y0:y1, x0:x1] = True
+        cl, cp = cva_pseudo_labels(views[0]["image"], views[1]["image"], labels, region)
+        info["cva_pseudo"] = cp
+        if cp["used"]: runner.run("CVA-seeded training", crops(crop(cl, train_box)), "cva")
+        log(f"    CVA on the labelled blocks: F1 {cp['cva_f1_on_labels']:.3f}, {cp['pseudo_px']} pseudo-labelled px"
+            + ("" if cp["used"] else " (not used)"))
+    return judge, real_ds, self_ds, pl, info
+
+def cell_synthetic_set(kind: str, pipe, judge, # the cell's generator and its real-only model
+                       crops: RealCrops, train_images: list, # the training region's standardised images, per date
+                       n: int, layout_labels: np.ndarray, train_box: tuple, k: int, # as `generate_judged_set`
+                       balanced_share: float, sampling: dict, # layouts and `generate_judged_set` sampling options
+                       min_alignment: float = 0.5, # whole-pair filter
+                       pixel_margin: float = 1.25, pixel_quantile: float | None = None, # pixel filter
+                       log=print,
+                      ) -> tuple: # (set, label key, alignment (N,), pixel-filtered labels, pairs kept, info)
+    "The cell's synthetic set, judged per pair (alignment) and per pixel (the FreeMask filter)."
+    ref_loss = class_reference_losses(judge, train_images, crops.arrays[crops.key], k)
+    cw = ref_loss / np.nanmean(ref_loss) if np.isfinite(ref_loss).any() else None  # hard classes drawn more often
+    t1 = time.time()
+    gen, key, al, ims = generate_judged_set(kind, pipe, judge, n, layout_labels, train_box, k, balanced_share, cw,
+                                            **sampling)
+    pix = pixel_filter(gen[key], pixel_losses(judge, ims, gen[key]), k, ref_loss, pixel_margin, pixel_quantile)
+    kept = np.isfinite(al) & (np.nan_to_num(al, nan=-1) >= min_alignment)
+    info = {"generated": int(len(al)), "kept": int(kept.sum()),
+            "alignment_median": float(np.nanmedian(al)) if np.isfinite(al).any() else float("nan"),
+            "pixel_kept_share": float((pix != IGNORE).sum() / max(1, int((gen[key] != IGNORE).sum()))),
+            "class_reference_loss": ref_loss.tolist(), "sample_seconds": time.time() - t1}
+    if kind == "cd":  # changed pixels among the labelled ones: the cell's reference, joint and conditioned samples
+        info.update({"changed_share_labelled": changed_share(crops.arrays[crops.key]),
+                     "changed_share_generated": changed_share(gen[key]),
+                     "changed_share_joint": changed_share(gen[key][~gen["conditioned"]]),
+                     "changed_share_conditioned": changed_share(gen[key][gen["conditioned"]])})
+        log(f"    changed share: labelled reference {info['changed_share_labelled']:.1%}, generated "
+            f"{info['changed_share_generated']:.1%} (joint {info['changed_share_joint']:.1%}, "
+            f"conditioned {info['changed_share_conditioned']:.1%})")
+    return gen, key, al, pix, kept, info
+
 # %% ../nbs/05_evaluate.ipynb #p012b
 ABLATION = {"A0 today": dict(per_stream=False, unlabelled_images=False),  # the generators the ablation adds
             "A1 +per-stream": dict(per_stream=True, unlabelled_images=False)}
@@ -490,45 +585,15 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     work = Path(work_dir or tempfile.mkdtemp(prefix="hsinb-cell-"))
     trbox, tebox = boxes["train"], boxes["test"]
     real, lab_key = scene_arrays(kind, views, labels, trbox)
-    n_len = dcfg.steps * dcfg.batch_size
-    bal = kind == "cd" if balanced_crops is None else bool(balanced_crops)
-    real_ds = AnchoredTiles(real, lab_key, tile=dcfg.tile, length=n_len, seed=seed, class_balanced=bal)
+    crops = RealCrops(real, lab_key, dcfg.tile, dcfg.steps * dcfg.batch_size, seed,
+                      kind == "cd" if balanced_crops is None else bool(balanced_crops))
     t0, info = time.time(), {}
     runner = ConditionRunner(kind, views, tebox, k, n_bands, dcfg, work, seed, device, log)
     run = runner.run
     # 1. baselines on the same labelled blocks and unlabelled images
-    if kind == "cd":  # the label-free floor: change vector analysis + Otsu on the whole pair
-        floor = crop(cva_otsu(views[0]["image"], views[1]["image"]), tebox)
-        runner.preds["CVA floor (no labels)"] = floor
-        runner.add("CVA floor (no labels)", runner.scores(floor))
-    judge = run("real only", real_ds, "real")
-    if jitter:
-        jittered = AnchoredTiles(real, lab_key, tile=dcfg.tile, length=n_len, seed=seed, jitter=jitter,
-                                 class_balanced=bal)
-        run("real only +jitter", jittered, "jitter")
-    tr_imgs = [crop(v["image"], trbox) for v in views]
-    pl = pseudo_labels(judge, tr_imgs, real[lab_key], np.ones(real[lab_key].shape, bool), self_train_threshold)
-    info["pseudo_labelled_share"] = float((pl != IGNORE).mean())
-    if reference is not None:
-        info["pseudo_quality"] = pseudo_label_quality(pl, crop(labels, trbox), crop(reference, trbox), k)
-        pq = info["pseudo_quality"]
-        recall = " ".join(f"{v:.2f}" if v is not None else "-" for v in pq["recall"])
-        log(f"    pseudo-labels (vs the withheld reference): {pq['coverage']:.1%} of {pq['hidden_px']} hidden px, "
-            f"accuracy {pq['accuracy']:.3f}, recall per class {recall}")
-    self_ds = AnchoredTiles({**real, lab_key: pl}, lab_key, tile=dcfg.tile, length=n_len, seed=seed, class_balanced=bal)
-    run("self-training", self_ds, "self")
-    if kind == "cd":  # the floor as a teacher: CVA's confident pixels, where the labelled blocks confirm CVA
-        y0, y1, x0, x1 = trbox
-        region = np.zeros(labels.shape, bool)
-        region[y0:y1, x0:x1] = True
-        cl, info["cva_pseudo"] = cva_pseudo_labels(views[0]["image"], views[1]["image"], labels, region)
-        if info["cva_pseudo"]["used"]:
-            cva_ds = AnchoredTiles({**real, lab_key: crop(cl, trbox)}, lab_key, tile=dcfg.tile, length=n_len, seed=seed,
-                                   class_balanced=bal)
-            run("CVA-seeded training", cva_ds, "cva")
-        cp = info["cva_pseudo"]
-        log(f"    CVA on the labelled blocks: F1 {cp['cva_f1_on_labels']:.3f}, {cp['pseudo_px']} pseudo-labelled px"
-            + ("" if cp["used"] else " (not used)"))
+    judge, real_ds, self_ds, pl, binfo = cell_baselines(runner, crops, labels, trbox, jitter, self_train_threshold,
+                                                        reference)
+    info.update(binfo)
     gen_labels = labels
     if generator_labels == "pseudo":  # the generator learns from the confident pseudo-labels too
         y0, y1, x0, x1 = trbox
@@ -548,40 +613,19 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                             num_samples=segment_samples)
         runner.add("generator segment", runner.scores(pred), time.time() - t1)
     # 3. the synthetic set: hard-case weighted layouts, judged per pair (alignment) and per pixel (FreeMask)
-    ref_loss = class_reference_losses(judge, tr_imgs, real[lab_key], k)
-    cw = ref_loss / np.nanmean(ref_loss) if np.isfinite(ref_loss).any() else None
-    t1 = time.time()
     sampling = dict(sampler=sampler, steps=sampler_steps, seed=seed, guidance_scale=guidance_scale,
                     present_only=layout_classes == "present")
-    gen, key, al, ims = generate_judged_set(kind, pipe, judge, n_synthetic, gen_labels, trbox, k, balanced_share, cw,
-                                            **sampling)
-    losses = pixel_losses(judge, ims, gen[key])
-    pix = pixel_filter(gen[key], losses, k, ref_loss, pixel_margin, pixel_quantile)
-    has_lab = (pix != IGNORE).any((1, 2))
-    kept = np.isfinite(al) & (np.nan_to_num(al, nan=-1) >= min_alignment)
-    lab_before = int((gen[key] != IGNORE).sum())
-    info.update({"generator": ginfo, "generator_labels": generator_labels,
-                 "generated": int(len(al)), "kept": int(kept.sum()),
-                 "alignment_median": float(np.nanmedian(al)) if np.isfinite(al).any() else float("nan"),
-                 "pixel_kept_share": float((pix != IGNORE).sum() / max(1, lab_before)),
-                 "class_reference_loss": ref_loss.tolist(),
-                 "sample_seconds": time.time() - t1})
-    if kind == "cd":  # changed pixels among the labelled ones: the cell's reference, joint and conditioned samples
-        info.update({"changed_share_labelled": changed_share(real[lab_key]),
-                     "changed_share_generated": changed_share(gen[key]),
-                     "changed_share_joint": changed_share(gen[key][~gen["conditioned"]]),
-                     "changed_share_conditioned": changed_share(gen[key][gen["conditioned"]])})
-        log(f"    changed share: labelled reference {info['changed_share_labelled']:.1%}, generated "
-            f"{info['changed_share_generated']:.1%} (joint {info['changed_share_joint']:.1%}, "
-            f"conditioned {info['changed_share_conditioned']:.1%})")
+    train_images = [crop(v["image"], trbox) for v in views]
+    gen, key, al, pix, kept, sinfo = cell_synthetic_set(kind, pipe, judge, crops, train_images, n_synthetic, gen_labels,
+                                                        trbox, k, balanced_share, sampling, min_alignment,
+                                                        pixel_margin, pixel_quantile, log)
+    info.update({"generator": ginfo, "generator_labels": generator_labels, **sinfo})
     log(f"    generator: {ginfo['labelled_px']} labelled px, {info['generated']} generated, "
         f"pairs kept by alignment >= {min_alignment}: {info['kept']} (median {info['alignment_median']:.2f}), "
         f"pixels kept by the pixel filter: {info['pixel_kept_share']:.1%}")
-    syn_tile = min(dcfg.tile, q)
+    has_lab = (pix != IGNORE).any((1, 2))
 
-    def tiles(arrays):  # synthetic crops, drawn like the real ones
-        return AnchoredTiles(arrays, lab_key, tile=syn_tile, length=n_len, seed=seed + 1, stacked=True,
-                             class_balanced=bal)
+    def tiles(arrays): return crops.synthetic(arrays, min(dcfg.tile, q))  # synthetic crops, drawn like the real ones
 
     syn_pix = tiles(synthetic_arrays(kind, pipe, {**gen, key: pix}, has_lab)) if has_lab.any() else None
     # 4. the synthetic conditions: added to the same real batches, pre-training, synthetic only
