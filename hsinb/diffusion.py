@@ -926,7 +926,7 @@ def sampler_curve_figure(rows: list, # `sampler_curve` rows
         ax.axhline(ref[key], color="k", ls="--", label=f"{ref['sampler']}-{ref['steps']}")
         if key == "spectral_fd": ax.axhspan(ref[key], (1 + tolerance) * ref[key], color="k", alpha=0.1)
         if pick is not None: ax.plot(pick["steps"], pick[key], marker="*", ms=16, color="gold", mec="k", ls="")
-        ax.set_xscale("log"); ax.set_xlabel("sampling steps"); ax.set_title(title)
+        ax.set(xscale="log", xlabel="sampling steps", title=title)
     axes[0].legend(fontsize=8)
     fig.tight_layout()
     return fig
