@@ -567,7 +567,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                   self_train_threshold: float = 0.9, # confidence of the self-training pseudo-labels
                   segment_samples: int = 4, # draws averaged by the generator-as-segmenter
                   generator_labels: str = "pseudo", # 'pseudo': blocks + self-training labels, or 'labelled'
-                  layout_classes: str = "present", # balanced layouts relabel into the classes 'present' in the labels, or 'all'
+                  layout_classes: str = "present", # layouts relabel into the classes 'present' in the labels, or 'all'
                   balanced_crops: bool | None = None, # class-balanced crop anchors (None: for change detection only)
                   ablation: bool = False, # also fit today's generator (A0) and the labelled-only per-stream one (A1)
                   layouts: list | None = None, # held-out (test-region) layouts for mask-following (with `ablation`)
