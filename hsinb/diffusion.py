@@ -919,6 +919,7 @@ def sampler_curve_figure(rows: list, # `sampler_curve` rows
     keys = [("spectral_fd", "spectral FD (lower is better)"), ("mean_class_sam_deg", "mean class SAM (deg)"),
             ("alignment", "alignment: LDA reads the label")]
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    ticks = sorted({r["steps"] for r in rows if not r["reference"]})
     for ax, (key, title) in zip(axes, keys):
         for name in dict.fromkeys(r["sampler"] for r in rows if not r["reference"]):
             pts = sorted((r["steps"], r[key]) for r in rows if r["sampler"] == name and not r["reference"])
@@ -927,6 +928,8 @@ def sampler_curve_figure(rows: list, # `sampler_curve` rows
         if key == "spectral_fd": ax.axhspan(ref[key], (1 + tolerance) * ref[key], color="k", alpha=0.1)
         if pick is not None: ax.plot(pick["steps"], pick[key], marker="*", ms=16, color="gold", mec="k", ls="")
         ax.set(xscale="log", xlabel="sampling steps", title=title)
+        ax.set_xticks(ticks, [str(t) for t in ticks])
+        ax.minorticks_off()
     axes[0].legend(fontsize=8)
     fig.tight_layout()
     return fig
