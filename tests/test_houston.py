@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import tifffile
 from hsinb.cube import IGNORE
-from hsinb.datasets import load, HOUSTON_FILES, read_envi_roi_ascii
+from hsinb.datasets import load, read_envi_roi_ascii
+from hsinb.registry import HOUSTON_FILES
 
 NAMES = ["grass_healthy", "grass_stressed", "water"]
 

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 from hsinb.cube import IGNORE, n_classes, class_names
-from hsinb.datasets import load, load_mask, verify, scene_names
+from hsinb.datasets import load, verify, scene_names
+from hsinb.registry import load_mask
 
 
 def test_salinas_a(shared_data):
