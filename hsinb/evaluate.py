@@ -6,9 +6,9 @@
 __all__ = ['ABLATION', 'pca_basis', 'frechet_distance', 'windows', 'nn_distances', 'pixels', 'pca_project', 'synthetic_fidelity',
            'aggregate', 'markdown_table', 'pseudo_label_quality', 'pseudo_quality_markdown', 'condition_stat',
            'paired_gains', 'gain_table', 'per_seed_line', 'mean_over_cells', 'gain_figure', 'per_class_figure',
-           'prediction_figure', 'synthetic_figure', 'memorisation_figure', 'synthetic_arrays', 'score', 'generate_set',
-           'set_images', 'mask_following', 'ConditionRunner', 'generate_judged_set', 'changed_share', 'RealCrops',
-           'cell_baselines', 'cell_synthetic_set', 'evaluate_cell']
+           'prediction_figure', 'synthetic_figure', 'memorisation_figure', 'synthetic_arrays', 'score',
+           'mask_following', 'ConditionRunner', 'changed_share', 'RealCrops', 'cell_baselines', 'cell_synthetic_set',
+           'evaluate_cell']
 
 # %% ../nbs/05_evaluate.ipynb #c003
 import time, shutil, tempfile, dataclasses
@@ -18,9 +18,8 @@ from .cube import IGNORE, crop, normalize
 from .datasets import scene_arrays
 from .downstream import (AnchoredTiles, MixedTiles, AddedTiles, DownstreamConfig, fit, predict, seg_scores,
                               cd_scores, pseudo_labels, cva_otsu, cva_by_region, cva_pseudo_labels, confusion_labelled)
-from .synthesize import (GeneratorConfig, fit_generator, generate_pairs, generate_triplets, layout_windows,
-                              balanced_layouts, change_layouts,
-                              alignment_scores, standardised_images, pixel_losses, class_reference_losses, pixel_filter)
+from .synthesize import (GeneratorConfig, fit_generator, layout_windows, generate_judged_set, standardised_images,
+                              pixel_losses, class_reference_losses, pixel_filter)
 
 # %% ../nbs/05_evaluate.ipynb #c006
 def pca_basis(x: np.ndarray, # (n, C) real pixel spectra (standardised)
@@ -368,35 +367,6 @@ def score(kind: str, model, views: list, box: tuple, k: int) -> dict:
     ref = crop(views[0]["mask"], box)
     return seg_scores(ref, pred, k) if kind == "seg" else cd_scores(ref, pred)
 
-def generate_set(kind: str, pipe, # the cell's generator
-                 n: int, # samples
-                 labels: np.ndarray, box: tuple, # labels of this fraction and the training region (layouts)
-                 k: int, balanced_share: float = 0.5, class_weights=None,
-                 sampler: str = "dpmpp", steps: int | None = None, seed: int = 0, guidance_scale: float = 2.0,
-                 present_only: bool = False, # balanced layouts use only the classes the labels hold
-                ) -> dict: # sensor units (seg: image, mask, cd: image_t1, image_t2, change) + 'conditioned' (N,) bool
-    "A cell's synthetic set: joint samples plus samples conditioned on real-derived layouts (class-balanced / change)."
-    q, n_bal = pipe.meta["tile"], int(round(n * balanced_share))
-    joint = generate_pairs if kind == "seg" else generate_triplets
-    parts = [joint(pipe, n - n_bal, sampler=sampler, steps=steps, seed=seed)] if n - n_bal else []
-    wins = layout_windows(labels, box, q, min_labelled=0.02)
-    if n_bal and wins:
-        if kind == "seg":
-            lays = balanced_layouts(wins, n_bal, k, seed=seed, class_weights=class_weights, present_only=present_only)
-        else: lays = change_layouts(wins, n_bal, seed=seed)
-        out = generate_pairs(pipe, n_bal, layouts=lays, sampler=sampler, steps=steps, seed=seed + 1,
-                             batch_size=16, guidance_scale=guidance_scale)
-        if kind == "cd": out = {"image_t1": out["image"][:, 0], "image_t2": out["image"][:, 1], "change": out["mask"]}
-        parts.append(out)
-    keys = ("image", "mask") if kind == "seg" else ("image_t1", "image_t2", "change")
-    gen = {kk: np.concatenate([p[kk] for p in parts]) for kk in keys}
-    gen["conditioned"] = np.arange(len(gen[keys[-1]])) >= n - n_bal  # the joint samples come first
-    return gen
-
-def set_images(kind: str, pipe, gen: dict) -> list:
-    "Standardised image stack(s) of a generated set, as the judge takes them."
-    return standardised_images(pipe, gen["image"] if kind == "seg" else np.stack([gen["image_t1"], gen["image_t2"]], 1))
-
 def mask_following(pipe, judge, layouts: list, k: int, guidance_scale: float = 2.0, sampler: str = "dpmpp",
                    steps: int | None = None, seed: int = 0) -> float:
     "How well a generator follows masks: mIoU of a real-data segmenter on images generated from (held-out) layouts."
@@ -435,19 +405,6 @@ class ConditionRunner:
         self.preds[condition] = predict(model, [crop(v["image"], self.test_box) for v in self.views])
         self.add(condition, self.scores(self.preds[condition]), info["train_seconds"])
         return model
-
-def generate_judged_set(kind: str, pipe, judge, # the cell's generator and the real-only model judging it
-                        n: int, layout_labels: np.ndarray, box: tuple, k: int, # as `generate_set`
-                        balanced_share: float = 0.5, class_weights=None, sampler: str = "dpmpp",
-                        steps: int | None = None, seed: int = 0, guidance_scale: float = 2.0,
-                        present_only: bool = False, # balanced layouts use only the classes the labels hold
-                       ) -> tuple: # (set, its label key, whole-pair alignment (N,), standardised image stacks)
-    "A cell's synthetic set, with the judge's alignment score of every sample."
-    gen = generate_set(kind, pipe, n, layout_labels, box, k, balanced_share, class_weights, sampler, steps, seed,
-                       guidance_scale, present_only)
-    key = "mask" if kind == "seg" else "change"
-    images = set_images(kind, pipe, gen)
-    return gen, key, alignment_scores(judge, images, gen[key]), images
 
 def changed_share(labels: np.ndarray) -> float:
     "Share of changed pixels (1) among the labelled ones (IGNORE skipped)."

@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['balanced_agreement', 'alignment_scores', 'pixel_losses', 'class_reference_losses', 'pixel_filter', 'layout_windows',
            'balanced_layouts', 'change_layouts', 'GeneratorConfig', 'generator_tiles', 'fit_generator',
-           'standardised_images', 'generate_pairs', 'generate_triplets', 'synthetic_set', 'export_mat',
-           'save_synthetic', 'export_geotiff', 'export_envi', 'pairs_figure', 'class_spectra_figure',
-           'alignment_figure', 'triplets_figure']
+           'standardised_images', 'generate_pairs', 'generate_triplets', 'generate_set', 'set_images',
+           'generate_judged_set', 'synthetic_set', 'export_mat', 'save_synthetic', 'export_geotiff', 'export_envi',
+           'pairs_figure', 'class_spectra_figure', 'alignment_figure', 'triplets_figure']
 
 # %% ../nbs/04_synthesize.ipynb #c003
 import os, json, time, copy
@@ -300,6 +300,50 @@ def generate_triplets(pipe, # segmentation pipeline (semantic edits) or change p
         for k in res: res[k].append(pair[k].values)
     if not res["change"]: raise ValueError("generate_triplets: no window of the region could be edited")
     return {k: np.stack(v) for k, v in res.items()}
+
+# %% ../nbs/04_synthesize.ipynb #c014h
+def generate_set(kind: str, # 'seg' (pairs) or 'cd' (triplets)
+                 pipe, # the generator
+                 n: int, # samples
+                 labels: np.ndarray, box: tuple, # labels (IGNORE where none) and the region the layouts come from
+                 k: int, balanced_share: float = 0.5, class_weights=None,
+                 sampler: str = "dpmpp", steps: int | None = None, seed: int = 0, guidance_scale: float = 2.0,
+                 present_only: bool = False, # balanced layouts use only the classes the labels hold
+                ) -> dict: # sensor units (seg: image, mask, cd: image_t1, image_t2, change) + 'conditioned' (N,) bool
+    "A synthetic set: joint samples plus samples conditioned on real-derived layouts (class-balanced / change)."
+    q, n_bal = pipe.meta["tile"], int(round(n * balanced_share))
+    joint = generate_pairs if kind == "seg" else generate_triplets
+    parts = [joint(pipe, n - n_bal, sampler=sampler, steps=steps, seed=seed)] if n - n_bal else []
+    wins = layout_windows(labels, box, q, min_labelled=0.02)
+    if n_bal and wins:
+        if kind == "seg":
+            lays = balanced_layouts(wins, n_bal, k, seed=seed, class_weights=class_weights, present_only=present_only)
+        else: lays = change_layouts(wins, n_bal, seed=seed)
+        out = generate_pairs(pipe, n_bal, layouts=lays, sampler=sampler, steps=steps, seed=seed + 1,
+                             batch_size=16, guidance_scale=guidance_scale)
+        if kind == "cd": out = {"image_t1": out["image"][:, 0], "image_t2": out["image"][:, 1], "change": out["mask"]}
+        parts.append(out)
+    keys = ("image", "mask") if kind == "seg" else ("image_t1", "image_t2", "change")
+    gen = {kk: np.concatenate([p[kk] for p in parts]) for kk in keys}
+    gen["conditioned"] = np.arange(len(gen[keys[-1]])) >= n - n_bal  # the joint samples come first
+    return gen
+
+def set_images(kind: str, pipe, gen: dict) -> list:
+    "Standardised image stack(s) of a generated set, as the judge takes them."
+    return standardised_images(pipe, gen["image"] if kind == "seg" else np.stack([gen["image_t1"], gen["image_t2"]], 1))
+
+def generate_judged_set(kind: str, pipe, judge, # the generator, and a real-data model judging it
+                        n: int, layout_labels: np.ndarray, box: tuple, k: int, # as `generate_set`
+                        balanced_share: float = 0.5, class_weights=None, sampler: str = "dpmpp",
+                        steps: int | None = None, seed: int = 0, guidance_scale: float = 2.0,
+                        present_only: bool = False, # balanced layouts use only the classes the labels hold
+                       ) -> tuple: # (set, its label key, whole-pair alignment (N,), standardised image stacks)
+    "A synthetic set, with the judge's alignment score of every sample."
+    gen = generate_set(kind, pipe, n, layout_labels, box, k, balanced_share, class_weights, sampler, steps, seed,
+                       guidance_scale, present_only)
+    key = "mask" if kind == "seg" else "change"
+    images = set_images(kind, pipe, gen)
+    return gen, key, alignment_scores(judge, images, gen[key]), images
 
 # %% ../nbs/04_synthesize.ipynb #c016
 def synthetic_set(arrays: dict, # image(s) (N, C, H, W) and label stacks (N, H, W)

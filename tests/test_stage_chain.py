@@ -29,7 +29,7 @@ def test_whole_pipeline_smoke(dataset, kind, tmp_path, monkeypatch):
     pipe = HSIDiffusionPipeline.from_pretrained(runs / "diffusion" / "pipeline")
     assert pipe(num_samples=1, sampler="ddim", steps=2, progress=False)[0].attrs["kind"] == kind
 
-    # stage 04: seg scenes give pairs and semantic-edit triplets, change scenes joint triplets
+    # stage 04: seg scenes give pairs and semantic-edit triplets, change scenes joint and change-layout triplets
     files = {f.name for f in (runs / "synthesize").iterdir()}
     assert ({"pairs.nc", "pairs.mat"} <= files) == (kind == "seg") and {"triplets.nc", "triplets.mat"} <= files
     code = ("import sys, json; from hsinb.datasets import load; ds = load(sys.argv[1]); "
