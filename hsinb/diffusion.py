@@ -336,7 +336,8 @@ def build_pipeline(vae: TwoStreamVAE, # trained streams
     return pipe
 
 # %% ../nbs/03_train_diffusion.ipynb #s003
-OUTPUT_TYPES = ("xarray", "np", "standardised", "latent")  # scenes; arrays in sensor units; arrays standardised; latents
+# scenes, arrays in sensor units, arrays in standardised units, the joint latent
+OUTPUT_TYPES = ("xarray", "np", "standardised", "latent")
 
 @patch
 def check_inputs(self: HSIDiffusionPipeline,
