@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['TrainConfig', 'flatten_optimizer', 'restore_optimizer', 'save_checkpoint', 'latest_checkpoint', 'read_weights',
-           'load_checkpoint', 'seed_everything', 'collate', 'peak_memory_mb', 'make_accelerator', 'train']
+           'load_checkpoint', 'seed_everything', 'collate', 'peak_memory_mb', 'make_accelerator', 'train_precision',
+           'train']
 
 # %% ../nbs/01a_train.ipynb #c003
 import os, json, time, math, shutil, tempfile, resource
@@ -163,13 +164,17 @@ def peak_memory_mb(device) -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 def make_accelerator(cfg: TrainConfig):
-    "An `accelerate.Accelerator` honouring the config's device and precision."
+    "An `accelerate.Accelerator` on the config's device (the precision is `train_precision`'s, applied by `train`)."
     from accelerate import Accelerator
     cpu = cfg.device == "cpu" or (cfg.device == "auto" and not torch.cuda.is_available())
     if cfg.device == "cuda" and not torch.cuda.is_available():
         raise ValueError("TrainConfig.device='cuda' but no CUDA device is available")
-    mp = cfg.mixed_precision if cfg.mixed_precision != "auto" else ("no" if cpu else "bf16")
-    return Accelerator(cpu=cpu, mixed_precision=mp)
+    return Accelerator(cpu=cpu, mixed_precision="no")
+
+def train_precision(cfg: TrainConfig, device: torch.device) -> str:
+    "'no' or 'bf16': the config's precision, 'auto' being bf16 on a GPU and fp32 on a CPU."
+    if cfg.mixed_precision != "auto": return cfg.mixed_precision
+    return "no" if device.type == "cpu" else "bf16"
 
 # %% ../nbs/01a_train.ipynb #c015
 def train(model: torch.nn.Module, # the model to train (any nn.Module)
@@ -188,6 +193,7 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
     out_dir = Path(out_dir)
     ckpt_dir = out_dir / "checkpoints"
     acc = make_accelerator(cfg)
+    precision = train_precision(cfg, acc.device)
     world, rank = acc.num_processes, acc.process_index
     need = cfg.steps * cfg.batch_size * world
     if len(dataset) < need:
@@ -250,7 +256,7 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
         torch.manual_seed(_step_seed(cfg.seed, step, rank))
         base = (step * world + rank) * cfg.batch_size
         batch = {k: v.to(acc.device) for k, v in collate([dataset[base + j] for j in range(cfg.batch_size)]).items()}
-        with acc.autocast():
+        with torch.autocast(acc.device.type, dtype=torch.bfloat16, enabled=precision == "bf16"):
             loss, logs = loss_fn(model, batch)
         acc.backward(loss)
         clip = cfg.grad_clip > 0 and acc.sync_gradients
@@ -278,5 +284,5 @@ def train(model: torch.nn.Module, # the model to train (any nn.Module)
             "train_seconds": elapsed,
             "samples_per_s": end * cfg.batch_size * world / elapsed if elapsed > 0 else float("nan"),
             "peak_mem_mb": peak_memory_mb(acc.device), "device": str(acc.device), "processes": world,
-            "mixed_precision": acc.mixed_precision}
+            "mixed_precision": precision}
     return raw, info
