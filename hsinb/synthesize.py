@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['balanced_agreement', 'alignment_scores', 'pixel_losses', 'class_reference_losses', 'pixel_filter', 'layout_windows',
-           'balanced_layouts', 'change_layouts', 'GeneratorConfig', 'generator_tiles', 'fit_generator',
-           'standardised_images', 'generate_pairs', 'generate_triplets', 'generate_set', 'set_images',
+           'balanced_layouts', 'change_layouts', 'GeneratorConfig', 'rarest_class_cells', 'generator_tiles',
+           'fit_generator', 'standardised_images', 'generate_pairs', 'generate_triplets', 'generate_set', 'set_images',
            'generate_judged_set', 'synthetic_set', 'export_mat', 'save_synthetic', 'export_geotiff', 'export_envi',
            'pairs_figure', 'class_spectra_figure', 'alignment_figure', 'triplets_figure']
 
@@ -169,12 +169,28 @@ class GeneratorConfig:
     unlabelled_images: bool = True  # crops from the whole region, unlabelled cells train the image stream only
     stream_modes: dict | None = None  # training mixture of timestep situations (`hsinb.diffusion.STREAM_MODES`)
     labelled_crops: float = 0.5  # with `unlabelled_images`: share of crops anchored on a labelled latent cell
+    balanced_crops: bool = False  # those crops anchor on each class equally often (a cell counts for its rarest class)
+
+def rarest_class_cells(labels: np.ndarray, # (y, x) labels, IGNORE = unlabelled
+                       factor: int, # latent cell side (px)
+                      ) -> np.ndarray: # (ceil(y / factor), ceil(x / factor)) class, IGNORE where the cell has no label
+    "Per latent cell, the least frequent class (over `labels`) among its labelled pixels."
+    lab = np.pad(labels, [(0, (-s) % factor) for s in labels.shape], constant_values=IGNORE)
+    counts = np.bincount(lab[lab != IGNORE].ravel(), minlength=1)
+    order = np.argsort(counts, kind="stable")  # rarest first
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    none = len(order)  # the rank of an unlabelled pixel: after every class
+    ranked = np.where(lab != IGNORE, rank[np.clip(lab, 0, None)], none)
+    best = ranked.reshape(lab.shape[0] // factor, factor, lab.shape[1] // factor, factor).min((1, 3))
+    return np.where(best < none, order[np.minimum(best, none - 1)], IGNORE)
 
 def generator_tiles(maps: np.ndarray, # (n, C, h, w) joint latent maps of a region (e.g. its dihedral encodings)
                     shares: np.ndarray, # (n, h, w) labelled share of each latent cell (`hsinb.diffusion.cell_share`)
                     cfg: GeneratorConfig,
                     tile: int, # latent crop side
                     seed: int = 0,
+                    classes: np.ndarray | None = None, # (n, h, w) `rarest_class_cells`, for `cfg.balanced_crops`
                    ) -> torch.utils.data.Dataset: # items {'z', 'cell', 'anchor'}
     "The generator's training crops: labelled cells (share >= 0.5) marked, anchored as `cfg` says."
     cells = (shares >= 0.5).astype(np.int64)
@@ -184,8 +200,10 @@ def generator_tiles(maps: np.ndarray, # (n, C, h, w) joint latent maps of a regi
     n = cfg.steps * cfg.batch_size
     tiles = AnchoredTiles(arrays, "anchor", tile=tile, length=n, seed=seed, stacked=True, augment=False)
     if every and cfg.labelled_crops > 0 and cells.any():  # keep the labelled blocks in view
-        on_labels = AnchoredTiles({**arrays, "anchor": np.where(cells > 0, 0, IGNORE)}, "anchor", tile=tile,
-                                  length=len(tiles), seed=seed + 1, stacked=True, augment=False)
+        balanced = cfg.balanced_crops and classes is not None
+        anchor = np.where(cells > 0, classes if balanced else 0, IGNORE)
+        on_labels = AnchoredTiles({**arrays, "anchor": anchor}, "anchor", tile=tile, length=len(tiles), seed=seed + 1,
+                                  stacked=True, augment=False, class_balanced=balanced)
         tiles = MixedTiles(tiles, on_labels, cfg.labelled_crops, seed=seed)
     return tiles
 
@@ -229,7 +247,8 @@ def fit_generator(vae: TwoStreamVAE, # stage-02 VAE (its image stream is reused,
     # latent cells whose pixels are at least half labelled: the labelled cells of the mask stream
     shares = np.stack([cell_share(dihedral(lab_tr, k), factor) for k in ks])
     lt = min(cfg.latent_tile, *maps[0].shape[1:])
-    tiles = generator_tiles(np.stack(maps), shares, cfg, lt, seed)
+    classes = np.stack([rarest_class_cells(dihedral(lab_tr, k), factor) for k in ks]) if cfg.balanced_crops else None
+    tiles = generator_tiles(np.stack(maps), shares, cfg, lt, seed, classes=classes)
     torch.manual_seed(seed)
     unet = make_unet(maps[0].shape[0], lt, cfg.widths, per_stream=cfg.per_stream)
     sched = make_scheduler()
