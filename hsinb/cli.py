@@ -41,10 +41,14 @@ def available_stages(root: Path | None = None) -> list[tuple[str, str]]:
 
 def parse_params(items: list[str]) -> dict:
     "`key=value` strings -> dict, values parsed as JSON when possible (numbers, lists, true/false, null)."
+    python_words = {"True": True, "False": False, "None": None}  # as papermill's own -p takes them
     out = {}
     for it in items or []:
         if "=" not in it: raise ValueError(f"parameter {it!r} must look like key=value")
         k, v = it.split("=", 1)
+        if v.strip() in python_words:  # else "False" stays a string, and bool("False") is True
+            out[k.strip()] = python_words[v.strip()]
+            continue
         try: out[k.strip()] = json.loads(v)
         except json.JSONDecodeError: out[k.strip()] = v
     return out
