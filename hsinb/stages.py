@@ -93,23 +93,25 @@ def publish_stage(staging: Path, # from `staging_dir`, holding what the stage wr
 
 # %% ../nbs/01b_stages.ipynb #c013b
 def _cpuinfo() -> tuple[str, list]:
-    "(model name, flags) from /proc/cpuinfo; ('', []) where it cannot be read."
+    "(model name, flags) from /proc/cpuinfo, or ('', []) where it cannot be read."
     try: lines = Path("/proc/cpuinfo").read_text().splitlines()
     except OSError: return "", []
     model = next((l.split(":", 1)[1].strip() for l in lines if l.startswith("model name")), "unknown")
     flags = next((l.split(":", 1)[1].split() for l in lines if l.startswith("flags")), [])
     return model, flags
 
-def native_bf16() -> list[str]:
-    "The CPU flags that make bf16 matmuls native (avx512_bf16, amx_bf16); empty on AVX2-only CPUs."
-    return [f for f in ("avx512_bf16", "amx_bf16") if f in _cpuinfo()[1]]
+def native_bf16(flags: list | None = None, # CPU flags (None: this machine's)
+               ) -> list[str]:
+    "The CPU flags that make bf16 matmuls native (avx512_bf16, amx_bf16), empty on AVX2-only CPUs."
+    flags = _cpuinfo()[1] if flags is None else flags
+    return [f for f in ("avx512_bf16", "amx_bf16") if f in flags]
 
 def cpu_name() -> str:
     "The CPU model and whether it has native bf16 (avx512_bf16 / amx_bf16 flags)."
     import platform
-    model, _ = _cpuinfo()
+    model, flags = _cpuinfo()
     if not model: return platform.processor() or platform.machine() or "unknown"
-    native = native_bf16()
+    native = native_bf16(flags)
     return f"{model} ({'bf16: ' + ', '.join(native) if native else 'no native bf16'})"
 
 def resolve_precision(setting: str, # 'auto', 'no' (fp32) or 'bf16'
