@@ -277,6 +277,7 @@ def gain_figure(agg: list, gains: dict, # `aggregate` and `paired_gains` outputs
     plt.tight_layout()
     return fig
 
+# %% ../nbs/05_evaluate.ipynb #246e742f
 def per_class_figure(per_class: dict, # {"<fraction>/<condition>": per-class IoU list}
                      conditions: list, names: list, fraction: float):
     "Per-class test IoU of every condition at one label fraction."
@@ -293,6 +294,7 @@ def per_class_figure(per_class: dict, # {"<fraction>/<condition>": per-class IoU
     plt.tight_layout()
     return fig
 
+# %% ../nbs/05_evaluate.ipynb #99e5457c
 def prediction_figure(predictions, # mapping (dict or .npz) with 'pred/<condition>': (y, x) test-region labels
                       views: list, box: tuple, # the scene's views and the test box
                       wavelength, k: int, kind: str, title: str):
@@ -315,6 +317,7 @@ def prediction_figure(predictions, # mapping (dict or .npz) with 'pred/<conditio
     plt.tight_layout()
     return fig
 
+# %% ../nbs/05_evaluate.ipynb #d4576549
 def synthetic_figure(predictions, # mapping with 'syn/...' samples (`evaluate_cell`'s .npz)
                      wavelength, k: int, kind: str, title: str):
     "A cell's synthetic samples, a column each: image(s), labels, and the labels the pixel filter kept."
@@ -339,6 +342,7 @@ def synthetic_figure(predictions, # mapping with 'syn/...' samples (`evaluate_ce
     plt.tight_layout()
     return fig
 
+# %% ../nbs/05_evaluate.ipynb #46a5b2a9
 def memorisation_figure(d_syn: np.ndarray, # synthetic windows' distances to their nearest training window
                         d_test: np.ndarray | None, # the test stripe's (real-vs-real scale), if any
                        ):
@@ -435,6 +439,7 @@ class RealCrops:
         return AnchoredTiles(arrays, self.key, tile=tile, length=self.length, seed=self.seed + 1, stacked=True,
                              class_balanced=self.balanced)
 
+# %% ../nbs/05_evaluate.ipynb #5c467f96
 def cell_baselines(runner: ConditionRunner, crops: RealCrops,
                    labels: np.ndarray, # (y, x) the cell's labels over the scene
                    train_box: tuple,
@@ -474,6 +479,7 @@ def cell_baselines(runner: ConditionRunner, crops: RealCrops,
             + ("" if cp["used"] else " (not used)"))
     return judge, real_ds, self_ds, pl, info
 
+# %% ../nbs/05_evaluate.ipynb #1b74dff4
 def cell_synthetic_set(kind: str, pipe, judge, # the cell's generator and its real-only model
                        crops: RealCrops, train_images: list, # the training region's standardised images, per date
                        n: int, layout_labels: np.ndarray, train_box: tuple, k: int, # as `generate_judged_set`
