@@ -59,7 +59,9 @@ def notebook_counts(root: Path = ROOT) -> dict:
     for nb in sorted((root / "nbs").glob("*.ipynb")):
         for src, exported in cells(nb):
             n = len(src.strip().splitlines())
-            if exported and n > longest[0]: longest = (n, f"{nb.name}: {src.strip().splitlines()[1][:60]}")
+            if exported and n > longest[0]:
+                first = src.strip().splitlines()[min(1, n - 1)]  # the line after `#| export`
+                longest = (n, f"{nb.name}: {first[:60]}")
             if not exported and nb.name.startswith(STAGES): stage = add(stage, count_source(src))
     return {"stage_cells": stage, "longest_export_cell_lines": longest[0], "longest_export_cell": longest[1]}
 
