@@ -76,7 +76,8 @@ def preset_flops(params: dict, unit: dict) -> dict:
     "FLOPs per stage of a run with `params` (stage.name -> value) over `DEFAULTS`: {stage: {(model, part): n}}."
     p = {**DEFAULTS, **params}
 
-    def tr(name, steps): return {(name, "train"): steps * unit[name]["train"]}
+    def tr(name, steps, batch_share=1.0):  # batch_share: the stage's batch over the one counted (FLOPs are linear in it)
+        return {(name, "train"): steps * batch_share * unit[name]["train"]}
 
     def sample(name, n, steps, cfg=1):  # n samples of `steps` denoising steps; cfg=2: guided (two passes)
         return {(name, "sample"): n * steps * cfg * unit[name]["sample"]}
@@ -86,8 +87,8 @@ def preset_flops(params: dict, unit: dict) -> dict:
     n_stage03 = sum(SAMPLER_STEPS.values()) + n_curve  # each sampler at its default steps, then the quality curve
     cells = len(p["evaluate.fractions"]) * len(p["evaluate.seeds"])
     return {
-        "02_train_vae": tr("vae", p["vae.steps"]),
-        "03_train_diffusion": {**tr("unet", p["diffusion.steps"]),
+        "02_train_vae": tr("vae", p["vae.steps"], p["vae.batch_size"] / 16),
+        "03_train_diffusion": {**tr("unet", p["diffusion.steps"], p["diffusion.batch_size"] / 32),
                                **sample("unet", p["diffusion.n_samples"], n_stage03)},
         "04_synthesize": {**tr("segnet", p["synthesize.seg_steps"]),
                           **sample("unet", p["synthesize.n_pairs"] + p["synthesize.n_triplets"], 20, 2)},

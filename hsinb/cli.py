@@ -15,12 +15,16 @@ from .stages import _STAGES
 # %% ../nbs/06_cli.ipynb #c005
 STAGES = [(name, notebook) for name, (_, notebook, _) in _STAGES.items()]  # (stage, its notebook), in run order
 
-# `--preset quick`: the whole pipeline on the demo scene in about 10 minutes on 2 CPU cores (the README's demo).
-# Smaller models and budgets, one label fraction, the stage defaults are the full protocol.
-PRESETS = {"quick": {"vae.steps": 1500, "diffusion.steps": 1500, "diffusion.n_samples": 16,
-                     "synthesize.n_pairs": 128, "synthesize.n_triplets": 16, "synthesize.seg_steps": 400,
+# `--preset quick`: the whole pipeline on the demo scene, sized by FLOPs (`benchmarks/preset_flops.py`: 53 TFLOP) to
+# finish in under 15 minutes on 2 CPU cores without native bf16 (AVX2 only, everything in fp32; the README's demo).
+# Smaller batches and budgets, one label fraction, three seeds; the stage defaults are the full protocol.
+PRESETS = {"quick": {"vae.steps": 1200, "vae.batch_size": 8,
+                     "diffusion.steps": 1200, "diffusion.batch_size": 16, "diffusion.n_samples": 8,
+                     "diffusion.curve_steps": [5, 10, 20],
+                     "synthesize.n_pairs": 64, "synthesize.n_triplets": 16, "synthesize.seg_steps": 300,
                      "evaluate.fractions": [0.1], "evaluate.seeds": [0, 1, 2], "evaluate.ratios": [1.0],
-                     "evaluate.n_synthetic": 64, "evaluate.gen_steps": 800, "evaluate.down_steps": 300}}
+                     "evaluate.n_synthetic": 64, "evaluate.gen_steps": 500, "evaluate.gen_mask_steps": 200,
+                     "evaluate.down_steps": 200}}
 
 def stage_dir(root: Path | None = None, # the user's project folder
              ) -> Path: # the folder holding the stage notebooks
@@ -327,7 +331,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--stages", nargs="*", help="only these stages (vae, diffusion, synthesize, evaluate)")
     r.add_argument("--force", action="store_true", help="re-run up-to-date stages too")
     r.add_argument("--preset", choices=sorted(PRESETS),
-                   help="a named set of parameters (-p values override it), quick: the ~10 min demo")
+                   help="a named set of parameters (-p values override it), quick: the demo in under 15 min")
     r.add_argument("--out", type=Path, help="where runs/ and reports/ go (default: the project you are in)")
     r.add_argument("--quiet", action="store_true", help="no progress bar and no stage output while it runs")
     i = sub.add_parser("import", help="turn your own cube and labels into a dataset (data/NAME/scene.nc)")
