@@ -83,7 +83,8 @@ def preset_flops(params: dict, unit: dict) -> dict:
         return {(name, "sample"): n * steps * cfg * unit[name]["sample"]}
 
     def times(k, part): return {key: k * v for key, v in part.items()}
-    n_curve = (len(SAMPLER_STEPS) - 1) * sum(p["diffusion.curve_steps"]) + SAMPLER_STEPS["ddpm"]
+    curve = p["diffusion.curve_steps"]  # [] skips the curve and its DDPM-1000 reference
+    n_curve = (len(SAMPLER_STEPS) - 1) * sum(curve) + SAMPLER_STEPS["ddpm"] if curve else 0
     n_stage03 = sum(SAMPLER_STEPS.values()) + n_curve  # each sampler at its default steps, then the quality curve
     cells = len(p["evaluate.fractions"]) * len(p["evaluate.seeds"])
     return {

@@ -15,16 +15,15 @@ from .stages import _STAGES
 # %% ../nbs/06_cli.ipynb #c005
 STAGES = [(name, notebook) for name, (_, notebook, _) in _STAGES.items()]  # (stage, its notebook), in run order
 
-# `--preset quick`: the whole pipeline on the demo scene, sized by FLOPs (`benchmarks/preset_flops.py`: 53 TFLOP) to
+# `--preset quick`: the whole pipeline on the demo scene, sized by FLOPs (`benchmarks/preset_flops.py`: 49.5 TFLOP) to
 # finish in under 15 minutes on 2 CPU cores without native bf16 (AVX2 only, everything in fp32; the README's demo).
-# Smaller batches and budgets, one label fraction, three seeds; the stage defaults are the full protocol.
+# Smaller budgets, one label fraction, three seeds, no sampler curve; the stage defaults are the full protocol.
 PRESETS = {"quick": {"vae.steps": 1200, "vae.batch_size": 8,
-                     "diffusion.steps": 1200, "diffusion.batch_size": 16, "diffusion.n_samples": 8,
-                     "diffusion.curve_steps": [5, 10, 20],
+                     "diffusion.steps": 800, "diffusion.n_samples": 8, "diffusion.curve_steps": [],
                      "synthesize.n_pairs": 64, "synthesize.n_triplets": 16, "synthesize.seg_steps": 300,
                      "evaluate.fractions": [0.1], "evaluate.seeds": [0, 1, 2], "evaluate.ratios": [1.0],
                      "evaluate.n_synthetic": 64, "evaluate.gen_steps": 500, "evaluate.gen_mask_steps": 200,
-                     "evaluate.down_steps": 200}}
+                     "evaluate.down_steps": 150}}
 
 def stage_dir(root: Path | None = None, # the user's project folder
              ) -> Path: # the folder holding the stage notebooks
