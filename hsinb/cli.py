@@ -16,8 +16,8 @@ from .stages import _STAGES
 STAGES = [(name, notebook) for name, (_, notebook, _) in _STAGES.items()]  # (stage, its notebook), in run order
 
 # `--preset quick`: the whole pipeline on the demo scene, sized by FLOPs (`benchmarks/preset_flops.py`: 49.5 TFLOP) to
-# finish in under 15 minutes on 2 CPU cores without native bf16 (AVX2 only, everything in fp32; the README's demo).
-# Smaller budgets, one label fraction, three seeds, no sampler curve; the stage defaults are the full protocol.
+# finish in under 15 minutes on 2 CPU cores without native bf16 (AVX2 only, everything in fp32): the README's demo.
+# Smaller budgets, one label fraction, three seeds, no sampler curve. The stage defaults are the full protocol.
 PRESETS = {"quick": {"vae.steps": 1200, "vae.batch_size": 8,
                      "diffusion.steps": 800, "diffusion.n_samples": 8, "diffusion.curve_steps": [],
                      "synthesize.n_pairs": 64, "synthesize.n_triplets": 16, "synthesize.seg_steps": 300,
