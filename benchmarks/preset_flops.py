@@ -76,7 +76,7 @@ def preset_flops(params: dict, unit: dict) -> dict:
     "FLOPs per stage of a run with `params` (stage.name -> value) over `DEFAULTS`: {stage: {(model, part): n}}."
     p = {**DEFAULTS, **params}
 
-    def tr(name, steps, batch_share=1.0):  # batch_share: the stage's batch over the one counted (FLOPs are linear in it)
+    def tr(name, steps, batch_share=1.0):  # batch_share: the stage's batch over the counted one (FLOPs are linear)
         return {(name, "train"): steps * batch_share * unit[name]["train"]}
 
     def sample(name, n, steps, cfg=1):  # n samples of `steps` denoising steps; cfg=2: guided (two passes)
