@@ -23,13 +23,17 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from run import train_flops, step_fn, timed, stage_times  # noqa: E402
 from hsinb.cli import PRESETS, parse_params  # noqa: E402
 from hsinb.stages import cpu_name  # noqa: E402
+from hsinb.synthesize import GeneratorConfig  # noqa: E402
+from hsinb.downstream import DownstreamConfig  # noqa: E402
 
-# the stage defaults this accounting reads (the stage notebooks' parameter cells; the demo scene: 120 bands, 8 classes)
+# the stage defaults this accounting reads (the stage notebooks' bodies, where a parameter's None means a number;
+# the evaluation's generator and downstream budgets from their configs; the demo scene: 120 bands, 8 classes)
 DEFAULTS = {"vae.steps": 6000, "vae.batch_size": 16, "diffusion.steps": 4000, "diffusion.batch_size": 32,
             "diffusion.n_samples": 64, "diffusion.curve_steps": [5, 10, 20, 50], "synthesize.n_pairs": 256,
             "synthesize.n_triplets": 0, "synthesize.seg_steps": 800, "evaluate.fractions": [0.05, 0.1, 0.25, 1.0],
-            "evaluate.seeds": [0, 1, 2], "evaluate.n_synthetic": 128, "evaluate.gen_steps": 3000,
-            "evaluate.gen_mask_steps": 400, "evaluate.down_steps": 600}
+            "evaluate.seeds": [0, 1, 2], "evaluate.n_synthetic": 128,
+            "evaluate.gen_steps": GeneratorConfig.steps, "evaluate.gen_mask_steps": GeneratorConfig.mask_steps,
+            "evaluate.down_steps": DownstreamConfig.steps}
 BANDS, CLASSES = 120, 8
 SAMPLER_STEPS = {"ddpm": 1000, "ddim": 50, "dpmpp": 20, "unipc": 20}  # `hsinb.diffusion.SAMPLERS`' defaults
 SEG_STEP_UNITS = 11  # SegNet steps per downstream step of one seg cell: 8 conditions, 3 of them add a synthetic batch
