@@ -573,6 +573,7 @@ def __call__(self: HSIDiffusionPipeline,
              image=None, # (band, y, x) image in sensor units kept outside `region` (semantic edit)
              region=None, # (y, x) bool: where the image is regenerated (with `image`)
              guidance_scale: float = 2.0, # guidance of mask-conditioned samples (per-stream UNet, 1: none)
+             conditioning: str = "guided", # mask-conditioned: 'guided' (per-stream UNet) or 'replace' (any UNet)
              batch_size: int = 16, # samples per forward pass
              output_type: str = "xarray", # 'xarray' (scenes), 'np' (arrays, sensor units), 'standardised' or 'latent'
              progress: bool = True,
@@ -580,11 +581,13 @@ def __call__(self: HSIDiffusionPipeline,
             ):
     "Generate (image, mask) pairs."
     # 1. Check inputs
+    if conditioning not in ("guided", "replace"):  # a joint-only UNet always replaces
+        raise ValueError(f"conditioning must be 'guided' or 'replace', got {conditioning!r}")
     masks, num_samples, height, width = self.check_inputs(num_samples, sampler, size, mask, image, region,
                                                           guidance_scale, output_type)
     steps = steps or SAMPLERS[sampler][1]
     sched = sampler_scheduler(sampler, self.scheduler.config)
-    guided = masks is not None and image is None and is_per_stream(self.unet)
+    guided = masks is not None and image is None and is_per_stream(self.unet) and conditioning == "guided"
     window = self.meta["tile"] // self.meta["downsample"] if tiled else None
     g = torch.Generator(device="cpu").manual_seed(seed)
     latents = []

@@ -7,8 +7,8 @@ __all__ = ['ABLATION', 'pca_basis', 'frechet_distance', 'windows', 'nn_distances
            'aggregate', 'markdown_table', 'pseudo_label_quality', 'pseudo_quality_markdown', 'condition_stat',
            'paired_gains', 'gain_table', 'per_seed_line', 'mean_over_cells', 'gain_figure', 'per_class_figure',
            'prediction_figure', 'synthetic_figure', 'memorisation_figure', 'synthetic_arrays', 'score',
-           'mask_following', 'ConditionRunner', 'changed_share', 'RealCrops', 'cell_baselines', 'cell_synthetic_set',
-           'evaluate_cell']
+           'mask_following', 'mask_following_curve', 'ConditionRunner', 'changed_share', 'RealCrops', 'cell_baselines',
+           'cell_synthetic_set', 'evaluate_cell']
 
 # %% ../nbs/05_evaluate.ipynb #c003
 import time, shutil, tempfile, dataclasses
@@ -18,6 +18,7 @@ from .cube import IGNORE, crop, normalize
 from .datasets import scene_arrays
 from .downstream import (AnchoredTiles, MixedTiles, AddedTiles, DownstreamConfig, fit, predict, seg_scores,
                               cd_scores, pseudo_labels, cva_otsu, cva_by_region, cva_pseudo_labels, confusion_labelled)
+from .diffusion import is_per_stream
 from .synthesize import (GeneratorConfig, fit_generator, layout_windows, generate_judged_set, standardised_images,
                               pixel_losses, class_reference_losses, pixel_filter)
 
@@ -372,13 +373,30 @@ def score(kind: str, model, views: list, box: tuple, k: int) -> dict:
     return seg_scores(ref, pred, k) if kind == "seg" else cd_scores(ref, pred)
 
 def mask_following(pipe, judge, layouts: list, k: int, guidance_scale: float = 2.0, sampler: str = "dpmpp",
-                   steps: int | None = None, seed: int = 0) -> float:
+                   steps: int | None = None, seed: int = 0,
+                   conditioning: str = "guided", # 'guided' or 'replace' (see the pipeline's call)
+                  ) -> float:
     "How well a generator follows masks: mIoU of a real-data segmenter on images generated from (held-out) layouts."
     out = pipe(mask=layouts, sampler=sampler, steps=steps, seed=seed, guidance_scale=guidance_scale,
-               output_type="np", progress=False)
+               conditioning=conditioning, output_type="np", progress=False)
     ims = standardised_images(pipe, out["image"])[0]
     pred = np.stack([predict(judge, [im]) for im in ims])
     return seg_scores(np.stack(layouts), pred, k)["miou"]
+
+def mask_following_curve(follow, # follow(pipe, guidance_scale, conditioning) -> mIoU: `mask_following`, layouts bound
+                         pipe, # the cell's generator
+                         ablation_gens: dict | None = None, # the ablation's generators by name (A0, A1), if it ran
+                         guidance_curve=(0.0, 1.0, 2.0, 4.0), # guidance scales (0: the image marginal, no mask)
+                        ) -> dict: # {conditioning: mIoU}
+    "Mask-following of one generator: its guidance curve against replacement on the same UNet, and the ablation's."
+    gens = ablation_gens or {}
+    if not is_per_stream(pipe.unet): curve = {"replacement": follow(pipe, 1.0, "replace")}  # a joint-only UNet
+    else:
+        curve = {f"guided x{w:g}": follow(pipe, w, "guided") for w in guidance_curve}
+        curve["replacement"] = follow(pipe, 1.0, "replace")  # same model, followed the old way
+    if "A1 +per-stream" in gens: curve["A1 guided x2"] = follow(gens["A1 +per-stream"], 2.0, "guided")
+    if "A0 today" in gens: curve["A0 replacement"] = follow(gens["A0 today"], 1.0, "replace")
+    return curve
 
 # %% ../nbs/05_evaluate.ipynb #p012a1
 class ConditionRunner:
@@ -533,9 +551,9 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                   layout_classes: str = "present", # layouts relabel into the classes 'present' in the labels, or 'all'
                   balanced_crops: bool | None = None, # class-balanced crop anchors (None: for change detection only)
                   ablation: bool = False, # also fit today's generator (A0) and the labelled-only per-stream one (A1)
-                  layouts: list | None = None, # held-out (test-region) layouts for mask-following (with `ablation`)
+                  layouts: list | None = None, # held-out (test-region) layouts: score mask-following on them
                   layout_judge=None, # segmenter trained on all real training labels, scoring mask-following
-                  guidance_curve=(1.0, 2.0, 4.0), # guidance scales of the mask-following curve
+                  guidance_curve=(0.0, 1.0, 2.0, 4.0), # guidance scales of the mask-following curve (0: no mask)
                   save_predictions=None, # .npz path: test-region predictions per condition and a few synthetic samples
                   reference: np.ndarray | None = None, # (y, x) withheld labels: scores pseudo-labels, never trained on
                   work_dir=None, seed: int = 0, device: str = "auto", log=print,
@@ -602,13 +620,13 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
         pre = run("syn only", syn_pix, "syn")
         run("syn pre-train, real fine-tune", real_ds, "pre", init=pre)
     # 5. ablation: from today's configuration, one change at a time (A4 = real+syn x1 above)
+    gens = {}  # the ablation's generators, by name
     if ablation and kind == "seg":
         def pair_mix(p, g, a, cond, tag):
             kp = np.isfinite(a) & (np.nan_to_num(a, nan=-1) >= min_alignment)
             if kp.any(): run(cond, MixedTiles(real_ds, tiles(synthetic_arrays(kind, p, g, kp)), 0.5, seed=seed), tag)
         if syn_pix is not None: run("A3 +pixel filter", MixedTiles(real_ds, syn_pix, 0.5, seed=seed), "a3")
         pair_mix(pipe, gen, al, "A2 +all images", "a2")
-        gens = {}
         for name, opts in ABLATION.items():
             p, _ = fit_generator(vae, vae_meta, band_stats, images, labels, trbox, dataclasses.replace(gcfg, **opts),
                                  work / f"gen-{name[:2]}", seed=seed, device=device)
@@ -616,13 +634,11 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                                              **sampling)  # as today: inverse-frequency layouts
             pair_mix(p, g, a, name, name[:2])
             gens[name] = p
-        if layouts and layout_judge is not None:  # mask-following on held-out layouts
-            def follow(p, w): return mask_following(p, layout_judge, layouts, k, w, sampler, sampler_steps, seed)
-            mf = {f"guided x{w:g}": follow(pipe, w) for w in guidance_curve}
-            mf["A1 guided x2"] = follow(gens["A1 +per-stream"], 2.0)
-            mf["A0 replacement"] = follow(gens["A0 today"], 1.0)
-            info["mask_following_miou"] = mf
-            log("    mask-following mIoU on held-out layouts: " + ", ".join(f"{c} {v:.3f}" for c, v in mf.items()))
+    if layouts and layout_judge is not None and kind == "seg":  # mask-following on held-out layouts
+        def follow(p, w, how): return mask_following(p, layout_judge, layouts, k, w, sampler, sampler_steps, seed, how)
+        info["mask_following_miou"] = mask_following_curve(follow, pipe, gens, guidance_curve)
+        log("    mask-following mIoU on held-out layouts: " +
+            ", ".join(f"{c} {v:.3f}" for c, v in info["mask_following_miou"].items()))
     if save_predictions is not None:  # for the stage's figures: what each condition predicts, what was generated
         pick = np.r_[np.flatnonzero(~gen["conditioned"])[:4], np.flatnonzero(gen["conditioned"])[:4]]
         np.savez_compressed(save_predictions, **{f"pred/{c}": p.astype(np.int16) for c, p in runner.preds.items()},
