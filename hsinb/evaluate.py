@@ -6,9 +6,9 @@
 __all__ = ['ABLATION', 'pca_basis', 'frechet_distance', 'windows', 'nn_distances', 'pixels', 'pca_project', 'synthetic_fidelity',
            'aggregate', 'markdown_table', 'pseudo_label_quality', 'pseudo_quality_markdown', 'condition_stat',
            'paired_gains', 'gain_table', 'per_seed_line', 'mean_over_cells', 'gain_figure', 'per_class_figure',
-           'prediction_figure', 'synthetic_figure', 'memorisation_figure', 'synthetic_arrays', 'score',
-           'mask_following', 'mask_following_curve', 'ConditionRunner', 'changed_share', 'RealCrops', 'cell_baselines',
-           'cell_synthetic_set', 'evaluate_cell']
+           'prediction_figure', 'synthetic_figure', 'memorisation_figure', 'mask_following_figure', 'synthetic_arrays',
+           'score', 'mask_following', 'mask_following_curve', 'ConditionRunner', 'changed_share', 'RealCrops',
+           'cell_baselines', 'cell_synthetic_set', 'evaluate_cell']
 
 # %% ../nbs/05_evaluate.ipynb #c003
 import time, shutil, tempfile, dataclasses
@@ -355,6 +355,28 @@ def memorisation_figure(d_syn: np.ndarray, # synthetic windows' distances to the
     ax.set_xlabel("distance to the nearest training window (RMS, PCA space)")
     ax.set_title("memorisation")
     ax.legend()
+    plt.tight_layout()
+    return fig
+
+def mask_following_figure(follow: dict, # {conditioning: (mean, std)} mIoU, `mean_over_cells` of the cells' scores
+                          judge_miou: float | None, # the scoring segmenter on the real test region (the ceiling)
+                          title: str):
+    "Mask-following against the guidance scale, with replacement (same UNet) and the ablation's generators as lines."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(1, 1, figsize=(6, 3.5))
+    curve = sorted((float(m.split("x")[1]), v) for m, v in follow.items() if m.startswith("guided x"))
+    if curve:
+        ws, vs = zip(*curve)
+        ax.errorbar(ws, [v[0] * 100 for v in vs], yerr=[v[1] * 100 for v in vs], marker="o", capsize=3,
+                    label="guided (the cell's generator)")
+    others = [(m, v) for m, v in follow.items() if not m.startswith("guided x")]
+    for j, (m, v) in enumerate(others):
+        ax.axhline(v[0] * 100, ls="--", color=plt.cm.tab10(j + 1), label=f"{m}: {v[0] * 100:.1f} ± {v[1] * 100:.1f}")
+    if judge_miou is not None: ax.axhline(judge_miou * 100, ls=":", color="k", label="the judge on real test images")
+    ax.set_xlabel("guidance scale (0: the mask ignored)")
+    ax.set_ylabel("mIoU of the judge on generated images (%)")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
     plt.tight_layout()
     return fig
 
