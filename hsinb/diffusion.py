@@ -348,12 +348,15 @@ def check_inputs(self: HSIDiffusionPipeline,
                  image, region, # semantic edit: the image kept outside `region`
                  guidance_scale: float, # guidance of mask-conditioned samples
                  output_type: str, # 'xarray', 'np', 'standardised' or 'latent'
+                 conditioning: str = "guided", # how masks are followed: 'guided' or 'replace'
                 ) -> tuple[list | None, int, int, int]: # (masks to follow or None, samples, height, width)
     "Validate a sampling request: say what is wrong before anything is computed."
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}, choose one of {sorted(SAMPLERS)}")
     if output_type not in OUTPUT_TYPES:
         raise ValueError(f"output_type must be one of {OUTPUT_TYPES}, got {output_type!r}")
     if guidance_scale < 0: raise ValueError(f"guidance_scale must be >= 0, got {guidance_scale}")
+    if conditioning not in ("guided", "replace"):  # a joint-only UNet always replaces
+        raise ValueError(f"conditioning must be 'guided' or 'replace', got {conditioning!r}")
     if (image is None) != (region is None): raise ValueError("image and region go together (semantic edit)")
     if image is not None and self.meta.get("n_images", 1) != 1:
         raise ValueError("semantic edit (image=, region=) needs a segmentation pipeline")
@@ -581,10 +584,8 @@ def __call__(self: HSIDiffusionPipeline,
             ):
     "Generate (image, mask) pairs."
     # 1. Check inputs
-    if conditioning not in ("guided", "replace"):  # a joint-only UNet always replaces
-        raise ValueError(f"conditioning must be 'guided' or 'replace', got {conditioning!r}")
     masks, num_samples, height, width = self.check_inputs(num_samples, sampler, size, mask, image, region,
-                                                          guidance_scale, output_type)
+                                                          guidance_scale, output_type, conditioning)
     steps = steps or SAMPLERS[sampler][1]
     sched = sampler_scheduler(sampler, self.scheduler.config)
     guided = masks is not None and image is None and is_per_stream(self.unet) and conditioning == "guided"
