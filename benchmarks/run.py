@@ -91,6 +91,40 @@ def train_flops(model, batch, loss_fn) -> int:
     return fc.get_total_flops()
 
 
+def unet_batch_sweep(dev, batches, peak_bf16: float, compiled: bool = False) -> list:
+    "The joint UNet's bf16 training step at growing batches: how much of the device's bf16 peak the model can use."
+    from hsinb.diffusion import make_unet, make_scheduler, per_stream_loss
+    unet, sched, out = make_unet(28, 8, (64, 128, 128), per_stream=True).to(dev).train(), make_scheduler(), []
+    loss_fn = lambda m, b: per_stream_loss(m, b, sched, image_channels=16)[0]
+    for n, variant in [(n, "bf16") for n in batches] + ([(batches[-1], "bf16+compile")] if compiled else []):
+        g = torch.Generator().manual_seed(0)
+        batch = {"z": torch.randn(n, 28, 8, 8, generator=g).to(dev),
+                 "cell": torch.ones(n, 8, 8, dtype=torch.long).to(dev)}
+        flops = train_flops(unet, batch, loss_fn)
+        try:
+            fn = step_fn(unet, batch, loss_fn, dev, "bf16")
+            if variant.endswith("compile"):  # the whole bf16 step compiled (warm-up of 3 calls: compilation)
+                cast = torch.autocast(dev.type, dtype=torch.bfloat16)
+                opt = torch.optim.AdamW(unet.parameters(), lr=1e-4)
+                fwd = torch.compile(unet)
+                def fn():
+                    with cast: loss = loss_fn(fwd, batch)
+                    loss.backward()
+                    opt.step()
+                    opt.zero_grad(set_to_none=True)
+            s = timed(fn, dev, 5, 3 if variant.endswith("compile") else 2)
+        except Exception as e:  # out of memory, or a backend that cannot compile: reported, not fatal
+            out.append({"batch": n, "variant": variant, "error": f"{type(e).__name__}: {e}"[:200]})
+            print(f"joint UNet {variant}, batch {n}: failed: {out[-1]['error']}", flush=True)
+            continue
+        out.append({"batch": n, "variant": variant, "gflop_per_step": flops / 1e9, "ms_per_step": 1e3 * s,
+                    "gflop_per_s": flops / s / 1e9, "share_of_bf16_peak": flops / s / 1e9 / peak_bf16})
+        print(f"joint UNet {variant:12s}, batch {n:5d}: {flops / 1e9:8.1f} GFLOP/step {1e3 * s:8.1f} ms/step "
+              f"{flops / s / 1e12:7.1f} TFLOP/s = {100 * flops / s / 1e9 / peak_bf16:5.1f} % of the bf16 matmul peak",
+              flush=True)
+    return out
+
+
 def sampling(dev, quick: bool) -> dict:
     "Pairs per second of a default-size pipeline (untrained weights: speed only) for each sampler."
     from hsinb.datasets import load, make_splits
@@ -129,8 +163,14 @@ def main(argv=None):
     ap.add_argument("--compile", action="store_true", help="also time torch.compile (slow to warm up)")
     ap.add_argument("--reports", type=Path, default=ROOT / "reports" / "demo", help="stage timings from here")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    ap.add_argument("--only", nargs="*", default=None, help="only the models whose name holds one of these words")
+    ap.add_argument("--no-sampling", dest="sampling", action="store_false", help="skip the sampling rates")
+    ap.add_argument("--sweep-compile", action="store_true", help="also the compiled step at the sweep's largest batch")
+    ap.add_argument("--sweep", type=int, nargs="*", default=None,
+                    help="joint UNet bf16 step at these batches (default on a GPU: 32 256 1024 4096, none on a CPU)")
     a = ap.parse_args(argv)
     dev, torch_threads = torch.device(a.device), torch.get_num_threads()
+    if a.sweep is None: a.sweep = [32, 256, 1024, 4096] if dev.type == "cuda" else []
     host = {"date": time.strftime("%Y-%m-%d %H:%M"), "host": socket.gethostname(), "cpu": cpu_name(),
             "threads": torch_threads, "torch": torch.__version__, "device": str(dev),
             "gpu": torch.cuda.get_device_name(dev) if dev.type == "cuda" else None}
@@ -141,13 +181,16 @@ def main(argv=None):
     print(f"matmul peak: fp32 {peak['fp32']:.0f} GFLOP/s, bf16 {peak['bf16']:.0f} GFLOP/s")
     variants = ["fp32", "bf16", "channels-last"] + (["compile"] if a.compile else [])
     rows = []
+    print(f"\n{'model':26s} {'variant':14s} {'GFLOP/step':>10s} {'ms/step':>9s} {'GFLOP/s':>8s} {'of peak':>8s}")
     for name, (model, batch, loss_fn) in models(dev, a.quick).items():
+        if a.only and not any(o.lower() in name.lower() for o in a.only): continue
         flops = train_flops(model, batch, loss_fn)
         for v in variants:
             state = {k: t.clone() for k, t in model.state_dict().items()}
             try: s = timed(step_fn(model, batch, loss_fn, dev, v), dev, 2 if a.quick else 10, 1)
             except Exception as e:  # a variant the backend cannot run is reported, not fatal
                 rows.append({"model": name, "variant": v, "error": f"{type(e).__name__}: {e}"[:200]})
+                print(f"{name:26s} {v:14s} failed: {rows[-1]['error']}", flush=True)
                 continue
             finally:
                 model.to(memory_format=torch.contiguous_format)
@@ -156,20 +199,21 @@ def main(argv=None):
             ref = peak["bf16" if v == "bf16" else "fp32"]
             rows.append({"model": name, "variant": v, "gflop_per_step": flops / 1e9, "ms_per_step": 1e3 * s,
                          "gflop_per_s": achieved, "share_of_peak": achieved / ref})
+            print(f"{name:26s} {v:14s} {flops / 1e9:10.2f} {1e3 * s:9.1f} {achieved:8.1f} {100 * achieved / ref:7.0f}%",
+                  flush=True)
     mem = (torch.cuda.max_memory_allocated(dev) if dev.type == "cuda"
            else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
-    samp = sampling(dev, a.quick)
+    samp = sampling(dev, a.quick) if a.sampling else {}
+    # on a GPU the stage's batch of 32 latents is launch-bound: the sweep shows what larger batches use of the device
+    sweep = unet_batch_sweep(dev, a.sweep, peak["bf16"], a.compile or a.sweep_compile) if a.sweep else []
     res = {"host": host, "quick": a.quick, "matmul_peak_gflops": peak, "train_step": rows, "sampling_pairs_per_s": samp,
-           "peak_memory_mb": mem / 2 ** 20, "stage_seconds": stage_times(a.reports)}
-    print(f"\n{'model':26s} {'variant':14s} {'GFLOP/step':>10s} {'ms/step':>9s} {'GFLOP/s':>8s} {'of peak':>8s}")
-    for r in rows:
-        if "error" in r: print(f"{r['model']:26s} {r['variant']:14s} failed: {r['error']}")
-        else: print(f"{r['model']:26s} {r['variant']:14s} {r['gflop_per_step']:10.2f} {r['ms_per_step']:9.1f} "
-                    f"{r['gflop_per_s']:8.1f} {100 * r['share_of_peak']:7.0f}%")
+           "peak_memory_mb": mem / 2 ** 20, "stage_seconds": stage_times(a.reports), "unet_bf16_batch_sweep": sweep}
     print("sampling (pairs/s):", {k: round(v, 2) for k, v in samp.items()})
     print(f"peak memory: {res['peak_memory_mb']:.0f} MB; stage wall time (s): {res['stage_seconds']}")
     a.out.mkdir(parents=True, exist_ok=True)
-    f = a.out / f"{time.strftime('%Y-%m-%d')}-{host['host']}{'-quick' if a.quick else ''}.json"
+    # a GPU run never overwrites a CPU one of the same host name
+    tag = "-" + host["gpu"].replace("NVIDIA ", "").replace(" ", "_") if host["gpu"] else ""
+    f = a.out / f"{time.strftime('%Y-%m-%d')}-{host['host']}{tag}{'-quick' if a.quick else ''}.json"
     f.write_text(json.dumps(res, indent=1))
     print(f"wrote {f}")
 

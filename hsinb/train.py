@@ -166,9 +166,13 @@ def peak_memory_mb(device) -> float:
 def make_accelerator(cfg: TrainConfig):
     "An `accelerate.Accelerator` on the config's device (the precision is `train_precision`'s, applied by `train`)."
     from accelerate import Accelerator
+    from accelerate.state import AcceleratorState, PartialState
     cpu = cfg.device == "cpu" or (cfg.device == "auto" and not torch.cuda.is_available())
     if cfg.device == "cuda" and not torch.cuda.is_available():
         raise ValueError("TrainConfig.device='cuda' but no CUDA device is available")
+    # accelerate keeps one state per process, set by the first Accelerator: a CPU run earlier in the process (a
+    # notebook's test cell) would keep every later run on the CPU, GPU or not. Another device starts a fresh state.
+    if PartialState._shared_state.get("_cpu", cpu) != cpu: AcceleratorState._reset_state(reset_partial_state=True)
     return Accelerator(cpu=cpu, mixed_precision="no")
 
 def train_precision(cfg: TrainConfig, device: torch.device) -> str:

@@ -104,8 +104,10 @@ class SpectralAutoencoderKL(ModelMixin, ConfigMixin):
     def from_basis(self, c):
         "Basis coefficients -> spectra (the least-squares inverse of `to_basis`)."
         if not self.config.spectral_basis: return c
-        g = self.basis @ self.basis.T  # (k, k): diagonal scale**-2 for an orthogonal basis
-        return torch.einsum("kc,bkhw->bchw", torch.linalg.solve(g, self.basis), c) + self.basis_mean[:, None, None]
+        with torch.autocast(c.device.type, enabled=False):  # CUDA autocast would make g bf16 and solve refuse it
+            g = self.basis @ self.basis.T  # (k, k): diagonal scale**-2 for an orthogonal basis
+            inverse = torch.linalg.solve(g, self.basis)
+        return torch.einsum("kc,bkhw->bchw", inverse, c) + self.basis_mean[:, None, None]
 
     def encode(self, x, return_dict: bool = True):
         post = DiagonalGaussianDistribution(self.encoder(self.to_basis(x)))
