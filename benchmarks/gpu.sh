@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 PY=${PY:-python3}
 $PY -c "import sys, torch
 if not torch.cuda.is_available():
-    sys.exit(f'benchmarks/gpu.sh: torch {torch.__version__} sees no CUDA device (benchmarks/run.py gives the CPU table)')" \
+    sys.exit(f'benchmarks/gpu.sh: torch {torch.__version__} sees no CUDA device (run.py gives the CPU table)')" \
   || exit 2
 HSINB=(hsinb)
 command -v hsinb >/dev/null || HSINB=("$PY" -c "import sys
