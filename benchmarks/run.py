@@ -69,11 +69,11 @@ def models(dev, quick: bool) -> dict:
 
 
 def step_fn(model, batch, loss_fn, dev, variant: str):
-    "One optimisation step of `model` in a variant: fp32, bf16 autocast, channels-last or compiled."
+    "One optimisation step of `model` in a variant: fp32, bf16 autocast, channels-last, compiled, or bf16+compile."
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
-    fwd = torch.compile(model) if variant == "compile" else model
+    fwd = torch.compile(model) if "compile" in variant else model
     if variant == "channels-last": model.to(memory_format=torch.channels_last)
-    cast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=variant == "bf16")
+    cast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled="bf16" in variant)
 
     def step():
         with cast: loss = loss_fn(fwd, batch)
@@ -101,18 +101,8 @@ def unet_batch_sweep(dev, batches, peak_bf16: float, compiled: bool = False) -> 
         batch = {"z": torch.randn(n, 28, 8, 8, generator=g).to(dev),
                  "cell": torch.ones(n, 8, 8, dtype=torch.long).to(dev)}
         flops = train_flops(unet, batch, loss_fn)
-        try:
-            fn = step_fn(unet, batch, loss_fn, dev, "bf16")
-            if variant.endswith("compile"):  # the whole bf16 step compiled (warm-up of 3 calls: compilation)
-                cast = torch.autocast(dev.type, dtype=torch.bfloat16)
-                opt = torch.optim.AdamW(unet.parameters(), lr=1e-4)
-                fwd = torch.compile(unet)
-                def fn():
-                    with cast: loss = loss_fn(fwd, batch)
-                    loss.backward()
-                    opt.step()
-                    opt.zero_grad(set_to_none=True)
-            s = timed(fn, dev, 5, 3 if variant.endswith("compile") else 2)
+        try:  # compiled: 3 warm-up calls, the first compiles
+            s = timed(step_fn(unet, batch, loss_fn, dev, variant), dev, 5, 3 if "compile" in variant else 2)
         except Exception as e:  # out of memory, or a backend that cannot compile: reported, not fatal
             out.append({"batch": n, "variant": variant, "error": f"{type(e).__name__}: {e}"[:200]})
             print(f"joint UNet {variant}, batch {n}: failed: {out[-1]['error']}", flush=True)
