@@ -544,10 +544,14 @@ def cell_synthetic_set(kind: str, pipe, judge, # the cell's generator and its re
         info.update({"changed_share_labelled": changed_share(crops.arrays[crops.key]),
                      "changed_share_generated": changed_share(gen[key]),
                      "changed_share_joint": changed_share(gen[key][~gen["conditioned"]]),
-                     "changed_share_conditioned": changed_share(gen[key][gen["conditioned"]])})
+                     "changed_share_conditioned": changed_share(gen[key][gen["conditioned"]]),
+                     # what each filter leaves: the pixel filter can strip the rare class the judge misses
+                     "changed_share_pixel_kept": changed_share(pix),
+                     "changed_share_pair_kept": changed_share(gen[key][kept]) if kept.any() else float("nan")})
         log(f"    changed share: labelled reference {info['changed_share_labelled']:.1%}, generated "
             f"{info['changed_share_generated']:.1%} (joint {info['changed_share_joint']:.1%}, "
-            f"conditioned {info['changed_share_conditioned']:.1%})")
+            f"conditioned {info['changed_share_conditioned']:.1%}); after the pixel filter "
+            f"{info['changed_share_pixel_kept']:.1%}, after the pair filter {info['changed_share_pair_kept']:.1%}")
     return gen, key, al, pix, kept, info
 
 # %% ../nbs/05_evaluate.ipynb #p012b
@@ -638,6 +642,9 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     if kept.any():  # the same fair protocol with the whole-pair filter instead of the pixel filter
         syn_pair = tiles(synthetic_arrays(kind, pipe, gen, kept))
         run("real+syn x1 pair filter", AddedTiles(real_ds, syn_pair, 1.0), "addpair")
+    if kind == "cd":  # which filter helps, if any: every triplet with every label, no judge at all
+        syn_all = tiles(synthetic_arrays(kind, pipe, gen, np.ones(len(al), bool)))
+        run("real+syn x1 unfiltered", AddedTiles(real_ds, syn_all, 1.0), "addall")
     if syn_pix is not None:
         pre = run("syn only", syn_pix, "syn")
         run("syn pre-train, real fine-tune", real_ds, "pre", init=pre)
