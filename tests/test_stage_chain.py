@@ -62,7 +62,8 @@ def test_whole_pipeline_smoke(dataset, kind, tmp_path, monkeypatch):
     if kind == "cd":  # the label-free floor in the same table; the change content of the generated triplets
         assert "CVA floor (no labels)" in conds
         cell = next(iter(e["cells"].values()))
-        assert all(0 <= cell[k] <= 1 for k in ("changed_share_labelled", "changed_share_joint", "changed_share_conditioned",
-                                                "changed_share_pixel_kept"))
+        shares = ("changed_share_labelled", "changed_share_joint", "changed_share_conditioned",
+                  "changed_share_pixel_kept")
+        assert all(0 <= cell[k] <= 1 for k in shares)
         assert "real+syn x1 unfiltered" in conds  # every triplet, no judge: tells whether a filter helps
         assert "Changed pixels among the labelled pixels" in (runs / "evaluate" / "results.md").read_text()
