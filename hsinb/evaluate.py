@@ -550,7 +550,7 @@ def cell_synthetic_set(kind: str, pipe, judge, # the cell's generator and its re
                      "changed_share_pair_kept": changed_share(gen[key][kept]) if kept.any() else float("nan")})
         log(f"    changed share: labelled reference {info['changed_share_labelled']:.1%}, generated "
             f"{info['changed_share_generated']:.1%} (joint {info['changed_share_joint']:.1%}, "
-            f"conditioned {info['changed_share_conditioned']:.1%}); after the pixel filter "
+            f"conditioned {info['changed_share_conditioned']:.1%}), after the pixel filter "
             f"{info['changed_share_pixel_kept']:.1%}, after the pair filter {info['changed_share_pair_kept']:.1%}")
     return gen, key, al, pix, kept, info
 
