@@ -7,8 +7,8 @@ __all__ = ['ABLATION', 'pca_basis', 'frechet_distance', 'windows', 'nn_distances
            'aggregate', 'markdown_table', 'pseudo_label_quality', 'pseudo_quality_markdown', 'condition_stat',
            'paired_gains', 'gain_table', 'per_seed_line', 'mean_over_cells', 'gain_figure', 'per_class_figure',
            'prediction_figure', 'synthetic_figure', 'memorisation_figure', 'mask_following_figure', 'synthetic_arrays',
-           'score', 'mask_following', 'mask_following_curve', 'ConditionRunner', 'changed_share', 'RealCrops',
-           'cell_baselines', 'cell_synthetic_set', 'evaluate_cell']
+           'score', 'mask_following', 'mask_following_curve', 'ConditionRunner', 'changed_share', 'class_recall',
+           'RealCrops', 'cell_baselines', 'cell_synthetic_set', 'evaluate_cell']
 
 # %% ../nbs/05_evaluate.ipynb #c003
 import time, shutil, tempfile, dataclasses
@@ -20,7 +20,7 @@ from .downstream import (AnchoredTiles, MixedTiles, AddedTiles, DownstreamConfig
                               cd_scores, pseudo_labels, cva_otsu, cva_by_region, cva_pseudo_labels, confusion_labelled)
 from .diffusion import is_per_stream
 from .synthesize import (GeneratorConfig, fit_generator, layout_windows, generate_judged_set, standardised_images,
-                              pixel_losses, class_reference_losses, pixel_filter)
+                              pixel_losses, class_reference_losses, pixel_filter, judge_confirmed_share)
 
 # %% ../nbs/05_evaluate.ipynb #c006
 def pca_basis(x: np.ndarray, # (n, C) real pixel spectra (standardised)
@@ -454,6 +454,13 @@ def changed_share(labels: np.ndarray) -> float:
     "Share of changed pixels (1) among the labelled ones (IGNORE skipped)."
     return float((labels == 1).sum() / max(1, (labels != IGNORE).sum()))
 
+def class_recall(reference: np.ndarray, # (y, x) labels (IGNORE skipped)
+                 prediction: np.ndarray, # (y, x) predicted labels
+                 k: int) -> list: # (k,) recall per class (NaN: class absent from the reference)
+    "Share of each class's reference pixels predicted as that class."
+    return [float((prediction[reference == c] == c).mean()) if (reference == c).any() else float("nan")
+            for c in range(k)]
+
 # %% ../nbs/05_evaluate.ipynb #p012c1
 @dataclasses.dataclass
 class RealCrops:
@@ -527,14 +534,17 @@ def cell_synthetic_set(kind: str, pipe, judge, # the cell's generator and its re
                        min_alignment: float = 0.5, # whole-pair filter
                        pixel_margin: float = 1.25, pixel_quantile: float | None = None, # pixel filter
                        log=print,
-                      ) -> tuple: # (set, label key, alignment (N,), pixel-filtered labels, pairs kept, info)
-    "The cell's synthetic set, judged per pair (alignment) and per pixel (the FreeMask filter)."
+                      ) -> tuple: # (set, key, alignment (N,), pixel-, no-change-filtered labels, pairs kept, info)
+    "The cell's synthetic set, judged per pair (alignment) and per pixel (FreeMask; change: also no-change alone)."
     ref_loss = class_reference_losses(judge, train_images, crops.arrays[crops.key], k)
     cw = ref_loss / np.nanmean(ref_loss) if np.isfinite(ref_loss).any() else None  # hard classes drawn more often
     t1 = time.time()
     gen, key, al, ims = generate_judged_set(kind, pipe, judge, n, layout_labels, train_box, k, balanced_share, cw,
                                             **sampling)
-    pix = pixel_filter(gen[key], pixel_losses(judge, ims, gen[key]), k, ref_loss, pixel_margin, pixel_quantile)
+    losses = pixel_losses(judge, ims, gen[key])
+    pix = pixel_filter(gen[key], losses, k, ref_loss, pixel_margin, pixel_quantile)
+    pix_nc = None if kind != "cd" else pixel_filter(gen[key], losses, k, ref_loss, pixel_margin, pixel_quantile,
+                                                    classes=(0,))  # the no-change class alone
     kept = np.isfinite(al) & (np.nan_to_num(al, nan=-1) >= min_alignment)
     info = {"generated": int(len(al)), "kept": int(kept.sum()),
             "alignment_median": float(np.nanmedian(al)) if np.isfinite(al).any() else float("nan"),
@@ -547,12 +557,18 @@ def cell_synthetic_set(kind: str, pipe, judge, # the cell's generator and its re
                      "changed_share_conditioned": changed_share(gen[key][gen["conditioned"]]),
                      # what each filter leaves: the pixel filter can strip the rare class the judge misses
                      "changed_share_pixel_kept": changed_share(pix),
-                     "changed_share_pair_kept": changed_share(gen[key][kept]) if kept.any() else float("nan")})
+                     "changed_share_pair_kept": changed_share(gen[key][kept]) if kept.any() else float("nan"),
+                     "changed_share_nochange_kept": changed_share(pix_nc),
+                     # how much of each generated class the judge agrees with (beside its recall on the real test)
+                     "judge_confirmed_generated": judge_confirmed_share(gen[key], losses, k)})
         log(f"    changed share: labelled reference {info['changed_share_labelled']:.1%}, generated "
             f"{info['changed_share_generated']:.1%} (joint {info['changed_share_joint']:.1%}, "
             f"conditioned {info['changed_share_conditioned']:.1%}), after the pixel filter "
-            f"{info['changed_share_pixel_kept']:.1%}, after the pair filter {info['changed_share_pair_kept']:.1%}")
-    return gen, key, al, pix, kept, info
+            f"{info['changed_share_pixel_kept']:.1%}, after the pair filter {info['changed_share_pair_kept']:.1%}, "
+            f"after the no-change filter {info['changed_share_nochange_kept']:.1%}")
+        conf = info["judge_confirmed_generated"]
+        log(f"    the judge confirms {conf[0]:.1%} of the generated no-change pixels and {conf[1]:.1%} of the changed")
+    return gen, key, al, pix, pix_nc, kept, info
 
 # %% ../nbs/05_evaluate.ipynb #p012b
 ABLATION = {"A0 today": dict(per_stream=False, unlabelled_images=False),  # the generators the ablation adds
@@ -623,9 +639,9 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     sampling = dict(sampler=sampler, steps=sampler_steps, seed=seed, guidance_scale=guidance_scale,
                     present_only=layout_classes == "present")
     train_images = [crop(v["image"], trbox) for v in views]
-    gen, key, al, pix, kept, sinfo = cell_synthetic_set(kind, pipe, judge, crops, train_images, n_synthetic, gen_labels,
-                                                        trbox, k, balanced_share, sampling, min_alignment,
-                                                        pixel_margin, pixel_quantile, log)
+    gen, key, al, pix, pix_nc, kept, sinfo = cell_synthetic_set(kind, pipe, judge, crops, train_images, n_synthetic,
+                                                                gen_labels, trbox, k, balanced_share, sampling,
+                                                                min_alignment, pixel_margin, pixel_quantile, log)
     info.update({"generator": ginfo, "generator_labels": generator_labels, **sinfo})
     log(f"    generator: {ginfo['labelled_px']} labelled px, {info['generated']} generated, "
         f"pairs kept by alignment >= {min_alignment}: {info['kept']} (median {info['alignment_median']:.2f}), "
@@ -645,6 +661,10 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     if kind == "cd":  # which filter helps, if any: every triplet with every label, no judge at all
         syn_all = tiles(synthetic_arrays(kind, pipe, gen, np.ones(len(al), bool)))
         run("real+syn x1 unfiltered", AddedTiles(real_ds, syn_all, 1.0), "addall")
+        has_nc = (pix_nc != IGNORE).any((1, 2))  # the judge vetoes "no change" only: every generated change stays
+        run("real+syn x1 no-change filter", AddedTiles(real_ds, tiles(synthetic_arrays(kind, pipe, {**gen, key: pix_nc},
+                                                                                       has_nc)), 1.0), "addnc")
+        info["judge_recall_test"] = class_recall(runner.reference, runner.preds["real only"], k)
     if syn_pix is not None:
         pre = run("syn only", syn_pix, "syn")
         run("syn pre-train, real fine-tune", real_ds, "pre", init=pre)

@@ -66,4 +66,10 @@ def test_whole_pipeline_smoke(dataset, kind, tmp_path, monkeypatch):
                   "changed_share_pixel_kept")
         assert all(0 <= cell[k] <= 1 for k in shares)
         assert "real+syn x1 unfiltered" in conds  # every triplet, no judge: tells whether a filter helps
+        assert "real+syn x1 no-change filter" in conds  # the judge vetoes "no change" only
+        assert 0 <= cell["changed_share_nochange_kept"] <= 1
+        # the no-change filter keeps every generated change pixel, so at least the share of the unfiltered triplets
+        assert cell["changed_share_nochange_kept"] >= cell["changed_share_generated"] - 1e-9
+        assert len(cell["judge_confirmed_generated"]) == len(cell["judge_recall_test"]) == 2
+        assert all(0 <= v <= 1 for v in cell["judge_recall_test"] + cell["judge_confirmed_generated"] if v == v)
         assert "Changed pixels among the labelled pixels" in (runs / "evaluate" / "results.md").read_text()
