@@ -457,9 +457,10 @@ def changed_share(labels: np.ndarray) -> float:
 def class_recall(reference: np.ndarray, # (y, x) labels (IGNORE skipped)
                  prediction: np.ndarray, # (y, x) predicted labels
                  k: int) -> list: # (k,) recall per class (NaN: class absent from the reference)
-    "Share of each class's reference pixels predicted as that class."
-    return [float((prediction[reference == c] == c).mean()) if (reference == c).any() else float("nan")
-            for c in range(k)]
+    "Share of each class's reference pixels predicted as that class (the confusion matrix's rows)."
+    cm = confusion_labelled(reference, prediction, k).astype(np.float64)
+    rows = cm.sum(1)
+    return [float(cm[c, c] / rows[c]) if rows[c] else float("nan") for c in range(k)]
 
 # %% ../nbs/05_evaluate.ipynb #p012c1
 @dataclasses.dataclass
@@ -535,7 +536,7 @@ def cell_synthetic_set(kind: str, pipe, judge, # the cell's generator and its re
                        pixel_margin: float = 1.25, pixel_quantile: float | None = None, # pixel filter
                        log=print,
                       ) -> tuple: # (set, key, alignment (N,), pixel-, no-change-filtered labels, pairs kept, info)
-    "The cell's synthetic set, judged per pair (alignment) and per pixel (FreeMask; change: also no-change alone)."
+    "The cell's synthetic set, judged per pair (alignment) and per pixel (FreeMask, change: also no-change alone)."
     ref_loss = class_reference_losses(judge, train_images, crops.arrays[crops.key], k)
     cw = ref_loss / np.nanmean(ref_loss) if np.isfinite(ref_loss).any() else None  # hard classes drawn more often
     t1 = time.time()
