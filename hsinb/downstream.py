@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['ChannelNorm', 'DilatedBlock', 'SegNet', 'ChangeNet', 'seg_loss', 'cd_loss', 'added_loss', 'confusion_labelled',
            'seg_scores', 'cd_scores', 'otsu_threshold', 'cva_magnitude', 'cva_otsu', 'cva_by_region',
-           'cva_pseudo_labels', 'AnchoredTiles', 'AddedTiles', 'MixedTiles', 'DownstreamConfig', 'fit', 'predict',
-           'pseudo_labels']
+           'cva_pseudo_labels', 'AnchoredTiles', 'AddedTiles', 'MixedTiles', 'reseeded', 'DownstreamConfig', 'fit',
+           'predict', 'pseudo_labels']
 
 # %% ../nbs/03a_downstream.ipynb #c003
 import numpy as np
@@ -298,6 +298,23 @@ class MixedTiles(torch.utils.data.Dataset):
     def __getitem__(self, i):
         use_syn = np.random.default_rng([self.seed, i, 7]).random() < self.share
         return (self.synthetic if use_syn else self.real)[i]
+
+# %% ../nbs/03a_downstream.ipynb #c018r2
+import copy
+
+def reseeded(dataset, # `AnchoredTiles`, `AddedTiles` or `MixedTiles` (nested)
+             shift: int, # added to every seed inside (0: the dataset itself)
+            ):
+    "A copy of a crop dataset whose every seed is moved by `shift`: the same data, fresh crops."
+    if shift == 0: return dataset
+    if not isinstance(dataset, (AnchoredTiles, AddedTiles, MixedTiles)):
+        raise TypeError(f"reseeded: needs AnchoredTiles, AddedTiles or MixedTiles, got {type(dataset).__name__}")
+    out = copy.copy(dataset)  # the arrays are shared, not copied
+    if isinstance(dataset, (AddedTiles, MixedTiles)):
+        out.real = None if dataset.real is None else reseeded(dataset.real, shift)
+        out.synthetic = None if dataset.synthetic is None else reseeded(dataset.synthetic, shift)
+    if isinstance(dataset, (AnchoredTiles, MixedTiles)): out.seed = dataset.seed + shift
+    return out
 
 # %% ../nbs/03a_downstream.ipynb #c020
 from dataclasses import dataclass

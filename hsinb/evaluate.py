@@ -7,8 +7,8 @@ __all__ = ['ABLATION', 'pca_basis', 'frechet_distance', 'windows', 'nn_distances
            'aggregate', 'markdown_table', 'pseudo_label_quality', 'pseudo_quality_markdown', 'condition_stat',
            'paired_gains', 'gain_table', 'per_seed_line', 'mean_over_cells', 'gain_figure', 'per_class_figure',
            'prediction_figure', 'synthetic_figure', 'memorisation_figure', 'mask_following_figure', 'synthetic_arrays',
-           'score', 'mask_following', 'mask_following_curve', 'ConditionRunner', 'changed_share', 'class_recall',
-           'RealCrops', 'cell_baselines', 'cell_synthetic_set', 'evaluate_cell']
+           'score', 'mask_following', 'mask_following_curve', 'mean_scores', 'ConditionRunner', 'changed_share',
+           'class_recall', 'RealCrops', 'cell_baselines', 'cell_synthetic_set', 'evaluate_cell']
 
 # %% ../nbs/05_evaluate.ipynb #c003
 import time, shutil, tempfile, dataclasses
@@ -17,7 +17,8 @@ import numpy as np
 from .cube import IGNORE, crop, normalize
 from .datasets import scene_arrays
 from .downstream import (AnchoredTiles, MixedTiles, AddedTiles, DownstreamConfig, fit, predict, seg_scores,
-                              cd_scores, pseudo_labels, cva_otsu, cva_by_region, cva_pseudo_labels, confusion_labelled)
+                              cd_scores, pseudo_labels, cva_otsu, cva_by_region, cva_pseudo_labels, confusion_labelled,
+                              reseeded)
 from .diffusion import is_per_stream
 from .synthesize import (GeneratorConfig, fit_generator, layout_windows, generate_judged_set, standardised_images,
                               pixel_losses, class_reference_losses, pixel_filter, judge_confirmed_share)
@@ -421,34 +422,68 @@ def mask_following_curve(follow, # follow(pipe, guidance_scale, conditioning) ->
     return curve
 
 # %% ../nbs/05_evaluate.ipynb #p012a1
+def mean_scores(scores: list) -> dict:
+    "Scores of several trainings averaged key by key (lists element by element, a None kept where every one has it)."
+    out = {}
+    for key in scores[0]:
+        vals = [s[key] for s in scores]
+        if isinstance(vals[0], list):
+            cols = [[v for v in col if v is not None] for col in zip(*vals)]
+            out[key] = [float(np.mean(col)) if col else None for col in cols]
+        else: out[key] = float(np.mean(vals))
+    return out
+
 class ConditionRunner:
-    "One cell's conditions: each trains a fresh downstream model (same budget and seed), scored on the test region."
+    "One cell's conditions: each trains fresh downstream models (same budget and seeds), scored on the test region."
     def __init__(self, kind: str, views: list, test_box: tuple, k: int, n_bands: int, dcfg: DownstreamConfig,
                  work: Path, # checkpoints of each condition's model, under work / tag
-                 seed: int = 0, device: str = "auto", log=print):
+                 seed: int = 0, device: str = "auto", log=print,
+                 repeats: int = 1, # trainings per condition (seeds seed + 1000 i, `reseeded` crops), scores averaged
+                ):
+        if int(repeats) < 1: raise ValueError(f"ConditionRunner: repeats must be >= 1, got {repeats}")
         self.kind, self.views, self.test_box, self.k, self.n_bands, self.dcfg = kind, views, test_box, k, n_bands, dcfg
-        self.work, self.seed, self.device, self.log = work, seed, device, log
+        self.work, self.seed, self.device, self.log, self.repeats = work, seed, device, log, int(repeats)
         self.reference = crop(views[0]["mask"], test_box)
         self.metric_names = ("oa", "miou", "kappa") if kind == "seg" else ("f1", "iou", "kappa")
-        self.rows, self.preds = [], {}  # score rows, and test-region predictions by condition
+        self.rows, self.preds = [], {}  # score rows, and test-region predictions by condition (the first training's)
+        self.models = {}  # trained models by condition, one per repeat
 
     def scores(self, prediction: np.ndarray) -> dict:
         "Scores of a test-region prediction."
         if self.kind == "seg": return seg_scores(self.reference, prediction, self.k)
         return cd_scores(self.reference, prediction)
 
-    def add(self, condition: str, scores: dict, seconds: float = 0.0):
+    def add(self, condition: str, scores: dict, seconds: float = 0.0,
+            repeats: list | None = None, # each training's scores (averaged into `scores`): kept per metric
+           ):
         "Record (and log) one condition's scores."
-        self.rows.append({"condition": condition, **scores, "train_seconds": seconds})
-        self.log(f"    {condition:34s} " + "  ".join(f"{m} {scores[m]:.3f}" for m in self.metric_names))
+        row = {"condition": condition, **scores, "train_seconds": seconds}
+        if repeats: row.update({f"{m}_repeats": [r[m] for r in repeats] for m in self.metric_names})
+        self.rows.append(row)
+        shown = "  ".join(f"{m} {scores[m]:.3f}" for m in self.metric_names)
+        if repeats:  # how far one training could have been from the mean
+            sd = np.std(row[f"{self.metric_names[0]}_repeats"], ddof=1)
+            shown += f" (std over {len(repeats)} trainings {sd:.3f})"
+        self.log(f"    {condition:34s} " + shown)
 
-    def run(self, condition: str, dataset, tag: str, init=None):
-        "Train a downstream model on `dataset` (from `init` when fine-tuning), predict the test region, record it."
-        model, info = fit(self.kind, dataset, self.n_bands, self.k, self.dcfg, self.work / tag, seed=self.seed,
-                          device=self.device, desc=condition, init=init)
-        self.preds[condition] = predict(model, [crop(v["image"], self.test_box) for v in self.views])
-        self.add(condition, self.scores(self.preds[condition]), info["train_seconds"])
-        return model
+    def run(self, condition: str, dataset, tag: str,
+            init: str | None = None, # fine-tuning: the condition whose models (one per repeat) to start from
+           ):
+        "Train downstream models on `dataset`, predict the test region, record the mean scores: the first model."
+        models, scores, seconds = [], [], 0.0
+        for i in range(self.repeats):  # repeat i: fresh crops and initialisation, seed + 1000 i
+            start = None if init is None else self.models[init][i]
+            model, info = fit(self.kind, reseeded(dataset, 1000 * i), self.n_bands, self.k, self.dcfg,
+                              self.work / (tag if i == 0 else f"{tag}-{i}"), seed=self.seed + 1000 * i,
+                              device=self.device, desc=condition if i == 0 else f"{condition} ({i + 1})", init=start)
+            pred = predict(model, [crop(v["image"], self.test_box) for v in self.views])
+            if i == 0: self.preds[condition] = pred  # the figures and the judge's recall read the first training
+            models.append(model)
+            scores.append(self.scores(pred))
+            seconds += info["train_seconds"]
+        self.models[condition] = models
+        self.add(condition, mean_scores(scores), seconds, scores if self.repeats > 1 else None)
+        return models[0]
 
 def changed_share(labels: np.ndarray) -> float:
     "Share of changed pixels (1) among the labelled ones (IGNORE skipped)."
@@ -599,6 +634,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                   guidance_curve=(0.0, 1.0, 2.0, 4.0), # guidance scales of the mask-following curve (0: no mask)
                   save_predictions=None, # .npz path: test-region predictions per condition and a few synthetic samples
                   reference: np.ndarray | None = None, # (y, x) withheld labels: scores pseudo-labels, never trained on
+                  down_repeats: int = 1, # trainings per downstream condition, averaged (`ConditionRunner`)
                   work_dir=None, seed: int = 0, device: str = "auto", log=print,
                  ) -> tuple[list, dict]: # (rows of scores per condition, cell info)
     "Baselines, a generator fitted on this cell's labels and the region's images, its synthetic set, every condition."
@@ -612,7 +648,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     crops = RealCrops(real, lab_key, dcfg.tile, dcfg.steps * dcfg.batch_size, seed,
                       kind == "cd" if balanced_crops is None else bool(balanced_crops))
     t0, info = time.time(), {}
-    runner = ConditionRunner(kind, views, tebox, k, n_bands, dcfg, work, seed, device, log)
+    runner = ConditionRunner(kind, views, tebox, k, n_bands, dcfg, work, seed, device, log, down_repeats)
     run = runner.run
     # 1. baselines on the same labelled blocks and unlabelled images
     judge, real_ds, self_ds, pl, binfo = cell_baselines(runner, crops, labels, trbox, jitter, self_train_threshold,
@@ -667,8 +703,8 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                                                                                        has_nc)), 1.0), "addnc")
         info["judge_recall_test"] = class_recall(runner.reference, runner.preds["real only"], k)
     if syn_pix is not None:
-        pre = run("syn only", syn_pix, "syn")
-        run("syn pre-train, real fine-tune", real_ds, "pre", init=pre)
+        run("syn only", syn_pix, "syn")
+        run("syn pre-train, real fine-tune", real_ds, "pre", init="syn only")
     # 5. ablation: from today's configuration, one change at a time (A4 = real+syn x1 above)
     gens = {}  # the ablation's generators, by name
     if ablation and kind == "seg":

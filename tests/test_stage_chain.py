@@ -73,3 +73,19 @@ def test_whole_pipeline_smoke(dataset, kind, tmp_path, monkeypatch):
         assert len(cell["judge_confirmed_generated"]) == len(cell["judge_recall_test"]) == 2
         assert all(0 <= v <= 1 for v in cell["judge_recall_test"] + cell["judge_confirmed_generated"] if v == v)
         assert "Changed pixels among the labelled pixels" in (runs / "evaluate" / "results.md").read_text()
+
+        # repeated trainings (`down_repeats`): a new hash, each trained row the mean of its trainings, and the first
+        # training of each condition is the one-training run's model (same seeds, labels and synthetic set)
+        papermill.execute_notebook(str(ROOT / "nbs" / "05_evaluate.ipynb"), str(tmp_path / "05_repeats.ipynb"),
+                                   parameters={**p, "down_repeats": 2}, kernel_name="python3", cwd=str(ROOT),
+                                   progress_bar=False)
+        r2 = json.loads((runs / "evaluate" / "metrics.json").read_text())
+        assert r2["params"]["down_repeats"] == 2 and "down_repeats" not in e["params"]
+        once = {r["condition"]: r[key] for r in e["rows"]}
+        trained = [r for r in r2["rows"] if "f1_repeats" in r]
+        assert {r["condition"] for r in trained} >= {"real only", "self-training", "real+syn x1 no-change filter"}
+        assert "CVA floor (no labels)" not in {r["condition"] for r in trained}  # nothing to repeat without training
+        for r in trained:
+            assert len(r["f1_repeats"]) == 2 and r["f1"] == pytest.approx(sum(r["f1_repeats"]) / 2)
+            assert r["f1_repeats"][0] == pytest.approx(once[r["condition"]], abs=1e-6), r["condition"]
+        assert "mean of 2 trainings per cell" in (runs / "evaluate" / "results.md").read_text()
