@@ -454,16 +454,16 @@ class ConditionRunner:
         return cd_scores(self.reference, prediction)
 
     def add(self, condition: str, scores: dict, seconds: float = 0.0,
-            repeats: list | None = None, # each training's scores (averaged into `scores`): kept per metric
+            trainings: list | None = None, # each training's scores (averaged into `scores`): kept per metric
            ):
         "Record (and log) one condition's scores."
         row = {"condition": condition, **scores, "train_seconds": seconds}
-        if repeats: row.update({f"{m}_repeats": [r[m] for r in repeats] for m in self.metric_names})
+        if trainings: row.update({f"{m}_repeats": [r[m] for r in trainings] for m in self.metric_names})
         self.rows.append(row)
         shown = "  ".join(f"{m} {scores[m]:.3f}" for m in self.metric_names)
-        if repeats:  # how far one training could have been from the mean
+        if trainings:  # how far one training could have been from the mean
             sd = np.std(row[f"{self.metric_names[0]}_repeats"], ddof=1)
-            shown += f" (std over {len(repeats)} trainings {sd:.3f})"
+            shown += f" (std over {len(trainings)} trainings {sd:.3f})"
         self.log(f"    {condition:34s} " + shown)
 
     def run(self, condition: str, dataset, tag: str,
