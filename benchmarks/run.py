@@ -91,27 +91,69 @@ def train_flops(model, batch, loss_fn) -> int:
     return fc.get_total_flops()
 
 
+def graph_step(unet, batch, sched, image_channels: int = 16):
+    """The joint UNet's bf16 training step with its deterministic half (denoise, loss, backward, AdamW) captured in
+    one CUDA graph. Each step draws its timesteps and noise eagerly (`per_stream_inputs`) into the graph's inputs."""
+    from hsinb.diffusion import per_stream_inputs, per_stream_objective
+    opt = torch.optim.AdamW(unet.parameters(), lr=1e-4, capturable=True)
+    static = per_stream_inputs(batch, sched, image_channels)
+
+    def body():  # autocast's weight cache must be off inside a captured graph
+        with torch.autocast("cuda", dtype=torch.bfloat16, cache_enabled=False):
+            loss = per_stream_objective(unet, static, image_channels)[0]
+        loss.backward()
+        opt.step()
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):  # warm up on a side stream, as capture requires
+        for _ in range(3):
+            opt.zero_grad(set_to_none=True)
+            body()
+    torch.cuda.current_stream().wait_stream(side)
+    graph = torch.cuda.CUDAGraph()
+    opt.zero_grad(set_to_none=True)  # the gradients are then allocated, and written, inside the graph
+    with torch.cuda.graph(graph):
+        body()
+
+    def step():
+        for k, t in per_stream_inputs(batch, sched, image_channels).items(): static[k].copy_(t)
+        graph.replay()
+    return step
+
+
 def unet_batch_sweep(dev, batches, peak_bf16: float, compiled: bool = False) -> list:
-    "The joint UNet's bf16 training step at growing batches: how much of the device's bf16 peak the model can use."
+    """The joint UNet's bf16 training step at growing batches: how much of the device's bf16 peak the model can use,
+    eager (one launch per kernel) and, on CUDA, with the step in one CUDA graph (`graph_step`)."""
     from hsinb.diffusion import make_unet, make_scheduler, per_stream_loss
     unet, sched, out = make_unet(28, 8, (64, 128, 128), per_stream=True).to(dev).train(), make_scheduler(), []
     loss_fn = lambda m, b: per_stream_loss(m, b, sched, image_channels=16)[0]
-    for n, variant in [(n, "bf16") for n in batches] + ([(batches[-1], "bf16+compile")] if compiled else []):
+    kinds = ["bf16"] + (["bf16+graph"] if dev.type == "cuda" else [])
+    runs = [(n, v) for n in batches for v in kinds] + ([(batches[-1], "bf16+compile")] if compiled else [])
+    for n, variant in runs:
         g = torch.Generator().manual_seed(0)
         batch = {"z": torch.randn(n, 28, 8, 8, generator=g).to(dev),
                  "cell": torch.ones(n, 8, 8, dtype=torch.long).to(dev)}
         flops = train_flops(unet, batch, loss_fn)
-        try:  # compiled: 3 warm-up calls, the first compiles
-            s = timed(step_fn(unet, batch, loss_fn, dev, variant), dev, 5, 3 if "compile" in variant else 2)
+        if dev.type == "cuda":
+            torch.cuda.empty_cache()
+            torch.cuda.reset_peak_memory_stats(dev)
+        try:  # compiled: 3 warm-up calls, the first compiles. graph: captured when built
+            fn = (graph_step(unet, batch, sched) if variant == "bf16+graph"
+                  else step_fn(unet, batch, loss_fn, dev, variant))
+            s = timed(fn, dev, 5, 3 if "compile" in variant else 2)
         except Exception as e:  # out of memory, or a backend that cannot compile: reported, not fatal
             out.append({"batch": n, "variant": variant, "error": f"{type(e).__name__}: {e}"[:200]})
             print(f"joint UNet {variant}, batch {n}: failed: {out[-1]['error']}", flush=True)
             continue
+        finally:
+            fn = None
+        mem = torch.cuda.max_memory_allocated(dev) / 2 ** 20 if dev.type == "cuda" else None
         out.append({"batch": n, "variant": variant, "gflop_per_step": flops / 1e9, "ms_per_step": 1e3 * s,
-                    "gflop_per_s": flops / s / 1e9, "share_of_bf16_peak": flops / s / 1e9 / peak_bf16})
+                    "gflop_per_s": flops / s / 1e9, "share_of_bf16_peak": flops / s / 1e9 / peak_bf16,
+                    "peak_memory_mb": mem})
         print(f"joint UNet {variant:12s}, batch {n:5d}: {flops / 1e9:8.1f} GFLOP/step {1e3 * s:8.1f} ms/step "
-              f"{flops / s / 1e12:7.1f} TFLOP/s = {100 * flops / s / 1e9 / peak_bf16:5.1f} % of the bf16 matmul peak",
-              flush=True)
+              f"{flops / s / 1e12:7.1f} TFLOP/s = {100 * flops / s / 1e9 / peak_bf16:5.1f} % of the bf16 matmul peak"
+              + (f", peak memory {mem / 1024:.1f} GiB" if mem else ""), flush=True)
     return out
 
 
@@ -157,10 +199,10 @@ def main(argv=None):
     ap.add_argument("--no-sampling", dest="sampling", action="store_false", help="skip the sampling rates")
     ap.add_argument("--sweep-compile", action="store_true", help="also the compiled step at the sweep's largest batch")
     ap.add_argument("--sweep", type=int, nargs="*", default=None,
-                    help="joint UNet bf16 step at these batches (default on a GPU: 32 256 1024 4096, none on a CPU)")
+                    help="joint UNet bf16 step at these batches (default on a GPU: 32 1024 4096 16384, none on a CPU)")
     a = ap.parse_args(argv)
     dev, torch_threads = torch.device(a.device), torch.get_num_threads()
-    if a.sweep is None: a.sweep = [32, 256, 1024, 4096] if dev.type == "cuda" else []
+    if a.sweep is None: a.sweep = [32, 1024, 4096, 16384] if dev.type == "cuda" else []
     host = {"date": time.strftime("%Y-%m-%d %H:%M"), "host": socket.gethostname(), "cpu": cpu_name(),
             "threads": torch_threads, "torch": torch.__version__, "device": str(dev),
             "gpu": torch.cuda.get_device_name(dev) if dev.type == "cuda" else None}

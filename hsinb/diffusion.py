@@ -5,12 +5,13 @@
 # %% auto #0
 __all__ = ['STREAM_MODES', 'SAMPLERS', 'PIPE_PARTS', 'OUTPUT_TYPES', 'scale_image_latent', 'scale_mask_latent', 'scale_latents',
            'unscale_latents', 'encode_joint', 'cell_share', 'LatentTiles', 'make_unet', 'is_per_stream',
-           'make_scheduler', 'diffusion_loss', 'stream_timesteps', 'per_stream_loss', 'window_starts', 'window_weights',
-           'multidiffusion', 'sampler_scheduler', 'HSIDiffusionPipeline', 'build_pipeline', 'decode_tiled', 'edit_mask',
-           'semantic_edit_pair', 'class_mean_spectra', 'spectral_angle_deg', 'proportions', 'seam_ratio',
-           'js_divergence', 'sampler_fidelity', 'pixel_features', 'pixel_classifier', 'lda_mask_following',
-           'samples_figure', 'spectra_figure', 'proportions_loss_figure', 'change_pair_figure', 'curve_row',
-           'sampler_curve', 'pick_sampler', 'sampler_curve_figure']
+           'make_scheduler', 'diffusion_loss', 'stream_timesteps', 'per_stream_inputs', 'per_stream_objective',
+           'per_stream_loss', 'window_starts', 'window_weights', 'multidiffusion', 'sampler_scheduler',
+           'HSIDiffusionPipeline', 'build_pipeline', 'decode_tiled', 'edit_mask', 'semantic_edit_pair',
+           'class_mean_spectra', 'spectral_angle_deg', 'proportions', 'seam_ratio', 'js_divergence', 'sampler_fidelity',
+           'pixel_features', 'pixel_classifier', 'lda_mask_following', 'samples_figure', 'spectra_figure',
+           'proportions_loss_figure', 'change_pair_figure', 'curve_row', 'sampler_curve', 'pick_sampler',
+           'sampler_curve_figure']
 
 # %% ../nbs/03_train_diffusion.ipynb #c003
 import os, json, math, time, tempfile, warnings
@@ -159,13 +160,12 @@ def stream_timesteps(n: int, # batch size
     t_img = torch.where(mode == names.index("image_clean"), torch.zeros_like(t_img), t_img)
     return t_img, t_mask
 
-def per_stream_loss(unet, # a per-stream UNet (`make_unet(per_stream=True)`)
-                    batch: dict, # 'z': (B, C, h, w) joint latents, optional 'cell': (B, h, w), nonzero = labelled
-                    scheduler: DDPMScheduler,
-                    image_channels: int, # leading channels of `z` that are image latent(s)
-                    modes: dict | None = None, # see `stream_timesteps`
-                   ) -> tuple[torch.Tensor, dict]:
-    "Denoising loss, each stream at its own noise level (unlabelled cells: mask at t = T, no mask loss)."
+def per_stream_inputs(batch: dict, # 'z': (B, C, h, w) joint latents, optional 'cell': (B, h, w), nonzero = labelled
+                      scheduler: DDPMScheduler,
+                      image_channels: int, # leading channels of `z` that are image latent(s)
+                      modes: dict | None = None, # see `stream_timesteps`
+                     ) -> dict: # the denoiser's input, timesteps, target and the loss weights, all tensors
+    "The random half of a per-stream training step: timesteps, noise, the noised input, its target and weights."
     z0, ci = batch["z"], image_channels
     B, T = z0.shape[0], scheduler.config.num_train_timesteps
     cell = batch.get("cell")
@@ -176,16 +176,35 @@ def per_stream_loss(unet, # a per-stream UNet (`make_unet(per_stream=True)`)
     zi, zm, ni, nm = z0[:, :ci], z0[:, ci:], noise[:, :ci], noise[:, ci:]
     zm_t = scheduler.add_noise(zm, nm, t_mask)
     zm_t = torch.where(cell[:, None] > 0, zm_t, nm)  # unlabelled cells: pure noise, as at t = T
-    pred = unet(torch.cat([scheduler.add_noise(zi, ni, t_img), zm_t], 1), t_img, class_labels=t_mask).sample.float()
-    err_i = ((pred[:, :ci] - _target(scheduler, zi, ni, t_img).float()) ** 2).mean((1, 2, 3))  # (B,)
-    err_m = ((pred[:, ci:] - _target(scheduler, zm, nm, t_mask).float()) ** 2).mean(1)  # (B, h, w)
-    w_i = (t_img > 0).float()
-    w_m = cell * (t_mask > 0).float()[:, None, None]
+    target = torch.cat([_target(scheduler, zi, ni, t_img), _target(scheduler, zm, nm, t_mask)], 1).float()
+    return {"x": torch.cat([scheduler.add_noise(zi, ni, t_img), zm_t], 1), "t_img": t_img, "t_mask": t_mask,
+            "target": target, "w_i": (t_img > 0).float(), "w_m": cell * (t_mask > 0).float()[:, None, None],
+            "cell": cell}
+
+def per_stream_objective(unet, # a per-stream UNet (`make_unet(per_stream=True)`)
+                         inputs: dict, # from `per_stream_inputs`
+                         image_channels: int, # leading channels that are image latent(s)
+                        ) -> tuple[torch.Tensor, dict]:
+    "The deterministic half: denoise, weighted errors per stream, the channel-weighted joint loss."
+    ci, x = image_channels, inputs["x"]
+    pred = unet(x, inputs["t_img"], class_labels=inputs["t_mask"]).sample.float()
+    err = (pred - inputs["target"]) ** 2
+    err_i, err_m = err[:, :ci].mean((1, 2, 3)), err[:, ci:].mean(1)  # (B,), (B, h, w)
+    w_i, w_m = inputs["w_i"], inputs["w_m"]
     loss_i = (err_i * w_i).sum() / w_i.sum().clamp_min(1)
     loss_m = (err_m * w_m).sum() / w_m.sum().clamp_min(1)
-    cm = z0.shape[1] - ci
+    cm = x.shape[1] - ci
     loss = (ci * loss_i + cm * loss_m) / (ci + cm)  # the channel weighting of the joint loss
-    return loss, {"loss_image": loss_i.detach(), "loss_mask": loss_m.detach(), "labelled_cells": cell.mean()}
+    return loss, {"loss_image": loss_i.detach(), "loss_mask": loss_m.detach(), "labelled_cells": inputs["cell"].mean()}
+
+def per_stream_loss(unet, # a per-stream UNet (`make_unet(per_stream=True)`)
+                    batch: dict, # 'z': (B, C, h, w) joint latents, optional 'cell': (B, h, w), nonzero = labelled
+                    scheduler: DDPMScheduler,
+                    image_channels: int, # leading channels of `z` that are image latent(s)
+                    modes: dict | None = None, # see `stream_timesteps`
+                   ) -> tuple[torch.Tensor, dict]:
+    "Denoising loss, each stream at its own noise level (unlabelled cells: mask at t = T, no mask loss)."
+    return per_stream_objective(unet, per_stream_inputs(batch, scheduler, image_channels, modes), image_channels)
 
 # %% ../nbs/03_train_diffusion.ipynb #m001
 def window_starts(n: int, # latent length
