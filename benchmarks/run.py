@@ -1,6 +1,7 @@
 """The benchmark table: for each model, one training step's FLOPs, its time and the share of this machine's matmul
 peak it reaches, in fp32, bf16 autocast and channels-last (and `torch.compile` with --compile); sampling pairs/s per
-sampler; peak memory; the pipeline's wall time per stage from the last `hsinb run` reports. Ratios are only
+sampler; peak memory; the pipeline's wall time per stage from the last `hsinb run` reports; on a GPU, the joint UNet's
+bf16 step at growing batches, eager and captured in one CUDA graph (`graph_step`). Ratios are only
 meaningful within one run: every figure of a table is measured in the same process, one after the other.
 
     python benchmarks/run.py [--quick] [--device cpu|cuda] [--compile] [--reports reports/demo]
