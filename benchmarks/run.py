@@ -146,7 +146,7 @@ def unet_batch_sweep(dev, batches, peak_bf16: float, compiled: bool = False) -> 
             out.append({"batch": n, "variant": variant, "error": f"{type(e).__name__}: {e}"[:200]})
             print(f"joint UNet {variant}, batch {n}: failed: {out[-1]['error']}", flush=True)
             continue
-        finally:
+        finally:  # drop this variant's step (a graph holds its memory pool) before the next one is measured
             fn = None
         mem = torch.cuda.max_memory_allocated(dev) / 2 ** 20 if dev.type == "cuda" else None
         out.append({"batch": n, "variant": variant, "gflop_per_step": flops / 1e9, "ms_per_step": 1e3 * s,

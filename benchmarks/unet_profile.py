@@ -6,9 +6,12 @@ peak that `run.py`'s sweep measures. A script, not a test.
 """
 import sys, re
 from collections import defaultdict
+from pathlib import Path
 import torch
 from torch.profiler import profile, ProfilerActivity
 from hsinb.diffusion import make_unet, make_scheduler, per_stream_loss
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import step_fn  # the benchmark table's training step (AdamW, autocast)
 
 KINDS = [("group norm", r"group_norm|groupnorm|RowwiseMoments|ComputeInternalGradients|GammaBeta|ComputeFusedParams"),
          ("nearest upsample", r"upsample"),
@@ -28,15 +31,9 @@ def kind(name: str) -> str:
 def main(dev: str = "cuda", batch: int = 4096):
     d = torch.device(dev)
     unet = make_unet(28, 8, (64, 128, 128), per_stream=True).to(d).train()
-    sched, opt = make_scheduler(), torch.optim.AdamW(unet.parameters(), lr=1e-4)
+    sched = make_scheduler()
     b = {"z": torch.randn(batch, 28, 8, 8, device=d), "cell": torch.ones(batch, 8, 8, dtype=torch.long, device=d)}
-
-    def step():
-        with torch.autocast(d.type, dtype=torch.bfloat16):
-            loss = per_stream_loss(unet, b, sched, image_channels=16)[0]
-        loss.backward()
-        opt.step()
-        opt.zero_grad(set_to_none=True)
+    step = step_fn(unet, b, lambda m, x: per_stream_loss(m, x, sched, image_channels=16)[0], d, "bf16")
     for _ in range(3): step()
     acts = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if d.type == "cuda" else [])
     with profile(activities=acts) as prof:
