@@ -450,21 +450,31 @@ def sample_given_mask(self: HSIDiffusionPipeline,
                       generator=None, # for the marginal branch's noise mask latent
                       progress: bool = True,
                       window: int | None = None, # MultiDiffusion windows (latent cells), None: the whole latent
+                      known: torch.Tensor | None = None, # (B, ci, h, w) clean scaled image latent of what is given
+                      keep: torch.Tensor | None = None, # (B, ci, h, w) 1 where `known` is kept (replaced each step)
+                      noise_known: torch.Tensor | None = None, # (B, ci, h, w) noise of the known part
                      ) -> torch.Tensor: # (B, ci + cm, h, w) joint latent
     "Image latents given clean mask latents, with classifier-free guidance against the image marginal."
     if not is_per_stream(self.unet):
         raise ValueError("sample_given_mask needs a per-stream UNet (make_unet(per_stream=True))")
     if guidance_scale < 0: raise ValueError(f"guidance_scale must be >= 0, got {guidance_scale}")
+    if (known is None) != (keep is None) or (known is not None and noise_known is None):
+        raise ValueError("sample_given_mask: known, keep and noise_known go together")
+    if known is not None and (known.shape != zi.shape or keep.shape != zi.shape or noise_known.shape != zi.shape):
+        raise ValueError(f"sample_given_mask: known/keep/noise_known must be shaped like zi {tuple(zi.shape)}")
     T, n = self.scheduler.config.num_train_timesteps, zi.shape[0]
     m_noise = torch.randn(zm.shape, generator=generator).to(zm.device)  # the marginal branch: mask stream at t = T
     sched.set_timesteps(steps, device=zi.device)
     for t in self.progress_bar(sched.timesteps) if progress else sched.timesteps:
+        if known is not None:  # the given part of the image latent, noised to this step's level (as `denoise`)
+            zi = keep * (sched.add_noise(known, noise_known, t.reshape(1)) if t > 0 else known) + (1 - keep) * zi
         x = sched.scale_model_input(zi, t)
         both = torch.cat([torch.cat([x, zm], 1), torch.cat([x, m_noise], 1)])
         t_mask = torch.cat([torch.zeros(n, dtype=torch.long), torch.full((n,), T - 1)]).to(zi.device)
         out = self.predict_noise(both, t, t_mask, window=window)[:, :zi.shape[1]]
         cond, marg = out[:n], out[n:]
         zi = sched.step(marg + guidance_scale * (cond - marg), t, zi).prev_sample
+    if known is not None: zi = keep * known + (1 - keep) * zi
     return torch.cat([zi, zm], 1)
 
 @patch

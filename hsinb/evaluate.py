@@ -8,7 +8,7 @@ __all__ = ['ABLATION', 'pca_basis', 'frechet_distance', 'windows', 'nn_distances
            'paired_gains', 'gain_table', 'per_seed_line', 'mean_over_cells', 'gain_figure', 'per_class_figure',
            'prediction_figure', 'synthetic_figure', 'memorisation_figure', 'mask_following_figure', 'synthetic_arrays',
            'score', 'mask_following', 'mask_following_curve', 'mean_scores', 'ConditionRunner', 'changed_share',
-           'class_recall', 'RealCrops', 'cell_baselines', 'cell_synthetic_set', 'evaluate_cell']
+           'class_recall', 'RealCrops', 'cell_baselines', 'cell_synthetic_set', 'cell_context_set', 'evaluate_cell']
 
 # %% ../nbs/05_evaluate.ipynb #c003
 import time, shutil, tempfile, dataclasses
@@ -21,7 +21,8 @@ from .downstream import (AnchoredTiles, MixedTiles, AddedTiles, DownstreamConfig
                               reseeded)
 from .diffusion import is_per_stream
 from .synthesize import (GeneratorConfig, fit_generator, layout_windows, generate_judged_set, standardised_images,
-                              pixel_losses, class_reference_losses, pixel_filter, judge_confirmed_share)
+                              pixel_losses, class_reference_losses, pixel_filter, judge_confirmed_share,
+                             context_change_set, set_images)
 
 # %% ../nbs/05_evaluate.ipynb #c006
 def pca_basis(x: np.ndarray, # (n, C) real pixel spectra (standardised)
@@ -606,6 +607,28 @@ def cell_synthetic_set(kind: str, pipe, judge, # the cell's generator and its re
         log(f"    the judge confirms {conf[0]:.1%} of the generated no-change pixels and {conf[1]:.1%} of the changed")
     return gen, key, al, pix, pix_nc, kept, info
 
+# %% ../nbs/05_evaluate.ipynb #ctx002
+def cell_context_set(pipe, judge, # the cell's change generator (per-stream) and its real-only model
+                     views: list, # the scene's views (sensor units and standardised images, per date)
+                     labels: np.ndarray, # (y, x) what the generator learned from (blocks and pseudo-labels)
+                     train_box: tuple, n: int, k: int, sampling: dict, # as `cell_synthetic_set`
+                     log=print,
+                    ) -> tuple: # (set: image_t1, image_t2, change, region, info)
+    "The cell's real-context change set (`context_change_set`) and what the judge makes of its change."
+    t1 = time.time()
+    ctx = context_change_set(pipe, [v["sensor_units"] for v in views], labels, train_box, n,
+                             sampler=sampling["sampler"], steps=sampling["steps"], seed=sampling["seed"] + 2,
+                             guidance_scale=sampling["guidance_scale"])
+    losses = pixel_losses(judge, set_images("cd", pipe, ctx), ctx["change"])
+    info = {"changed_share_context": changed_share(ctx["change"]),
+            "context_region_share": float(ctx["region"].mean()),
+            "judge_confirmed_context": judge_confirmed_share(ctx["change"], losses, k),
+            "context_seconds": time.time() - t1}
+    conf = info["judge_confirmed_context"]
+    log(f"    real-context change: {info['changed_share_context']:.1%} changed, the judge confirms {conf[0]:.1%} of "
+        f"its no-change and {conf[1]:.1%} of the drawn change")
+    return ctx, info
+
 # %% ../nbs/05_evaluate.ipynb #p012b
 ABLATION = {"A0 today": dict(per_stream=False, unlabelled_images=False),  # the generators the ablation adds
             "A1 +per-stream": dict(per_stream=True, unlabelled_images=False)}
@@ -705,6 +728,11 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     if syn_pix is not None:
         run("syn only", syn_pix, "syn")
         run("syn pre-train, real fine-tune", real_ds, "pre", init="syn only")
+    if kind == "cd" and is_per_stream(pipe.unet):  # change drawn into the region's real pairs: no generated "no change"
+        ctx, cinfo = cell_context_set(pipe, judge, views, gen_labels, trbox, n_synthetic, k, sampling, log)
+        info.update(cinfo)
+        ctx_tiles = tiles(synthetic_arrays(kind, pipe, ctx, np.ones(len(ctx["change"]), bool)))
+        run("real+syn x1 real-context change", AddedTiles(real_ds, ctx_tiles, 1.0), "addctx")
     # 5. ablation: from today's configuration, one change at a time (A4 = real+syn x1 above)
     gens = {}  # the ablation's generators, by name
     if ablation and kind == "seg":

@@ -6,9 +6,9 @@
 __all__ = ['balanced_agreement', 'alignment_scores', 'pixel_losses', 'class_reference_losses', 'pixel_filter',
            'judge_confirmed_share', 'layout_windows', 'balanced_layouts', 'change_layouts', 'GeneratorConfig',
            'rarest_class_cells', 'generator_tiles', 'fit_generator', 'standardised_images', 'generate_pairs',
-           'generate_triplets', 'generate_set', 'set_images', 'generate_judged_set', 'synthetic_set', 'export_mat',
-           'save_synthetic', 'export_geotiff', 'export_envi', 'pairs_figure', 'class_spectra_figure',
-           'alignment_figure', 'triplets_figure']
+           'generate_triplets', 'generate_set', 'set_images', 'generate_judged_set', 'context_change_set',
+           'synthetic_set', 'export_mat', 'save_synthetic', 'export_geotiff', 'export_envi', 'pairs_figure',
+           'class_spectra_figure', 'alignment_figure', 'triplets_figure']
 
 # %% ../nbs/04_synthesize.ipynb #c003
 import os, json, time, copy
@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
+import torch.nn.functional as F
 import xarray as xr
 from .cube import IGNORE, CHANGE_CLASSES, _names, cf_attrs
 from .datasets import check_synthetic
 from .vae import TwoStreamVAE, BlockMaskAutoencoder, vae_loss, latent_stats
 from .cube import crop, dihedral
 from .diffusion import (encode_joint, cell_share, make_unet, make_scheduler, diffusion_loss, per_stream_loss,
-                             build_pipeline,
+                             build_pipeline, sampler_scheduler, SAMPLERS, scale_image_latent,
                              semantic_edit_pair, proportions)
 from .downstream import AnchoredTiles, MixedTiles, predict
 
@@ -376,6 +377,57 @@ def generate_judged_set(kind: str, pipe, judge, # the generator, and a real-data
     key = "mask" if kind == "seg" else "change"
     images = set_images(kind, pipe, gen)
     return gen, key, alignment_scores(judge, images, gen[key]), images
+
+# %% ../nbs/04_synthesize.ipynb #c014k
+def context_change_set(pipe, # a change pipeline with a per-stream UNet
+                       images: list, # [t1, t2]: (C, y, x) sensor units of the scene
+                       labels: np.ndarray, # (y, x) change labels (IGNORE where none): the layouts and each window's own
+                       box: tuple, # region the windows and layouts come from
+                       n: int, # triplets
+                       sampler: str = "dpmpp", steps: int | None = None, seed: int = 0, guidance_scale: float = 2.0,
+                       batch_size: int = 16,
+                      ) -> dict: # image_t1, image_t2 (N, C, q, q) sensor units, change (N, q, q), region (N, q, q) bool
+    "Real windows of a pair with a real change layout drawn into date 2 by the generator (date 1 and the rest real)."
+    if pipe.meta.get("n_images", 1) != 2: raise ValueError("context_change_set needs a change pipeline (two dates)")
+    if n < 1: raise ValueError(f"context_change_set: n must be >= 1, got {n}")
+    q, f, lat = pipe.meta["tile"], pipe.meta["downsample"], pipe.meta["latent"]
+    y0, y1, x0, x1 = box
+    if y1 - y0 < q or x1 - x0 < q:
+        raise ValueError(f"context_change_set: region {y1 - y0} x {x1 - x0} px is smaller than the {q} px tile")
+    ims = [np.asarray(getattr(im, "values", im), dtype=np.float64) for im in images]
+    wins = [w for w in layout_windows(labels, box, q, min_labelled=0.02) if (w == 1).any()]
+    if not wins: raise ValueError("context_change_set: no window of the region holds a changed pixel")
+    lays = change_layouts(wins, n, seed=seed, change_share=1.0)
+    rng = np.random.default_rng(seed)
+    ys, xs = rng.integers(y0, y1 - q + 1, n), rng.integers(x0, x1 - q + 1, n)
+    t1 = np.stack([ims[0][:, y:y + q, x:x + q] for y, x in zip(ys, xs)])
+    t2 = np.stack([ims[1][:, y:y + q, x:x + q] for y, x in zip(ys, xs)])
+    own = np.stack([labels[y:y + q, x:x + q] for y, x in zip(ys, xs)])
+    region = np.stack(lays) == 1
+    change = np.where(region, 1, own)
+    follow = np.where(change == 1, 1, 0)  # what the generator is told: change in R (and the window's own change)
+    vae, dev, ci = pipe.two_stream, pipe.unet.device, pipe.image_channels
+    sched = sampler_scheduler(sampler, pipe.scheduler.config)
+    steps = steps or SAMPLERS[sampler][1]
+    g = torch.Generator(device="cpu").manual_seed(seed)
+    gen_t2 = []
+    for b in range(0, n, batch_size):
+        sl = slice(b, min(n, b + batch_size))
+        m = len(follow[sl])
+        as_t = lambda a: torch.as_tensor(np.stack([pipe.normalize(x) for x in a]), dtype=torch.float32, device=dev)
+        with torch.no_grad():
+            known = torch.cat([scale_image_latent(vae.encode(as_t(a[sl])), lat) for a in (t1, t2)], 1)
+        r = torch.as_tensor(region[sl], device=dev)[:, None].float()
+        kept_cells = (F.max_pool2d(r, f) == 0).float()  # date-2 latent cells touching R are generated
+        keep = torch.cat([torch.ones_like(known[:, :ci // 2]), kept_cells.expand(-1, ci // 2, -1, -1)], 1)
+        zm = pipe.prepare_condition(list(follow[sl]))[0][:, ci:]
+        zi = pipe.prepare_latents(m, q, q, sched, g)[:, :ci]
+        noise_known = torch.randn(zi.shape, generator=g).to(dev)
+        z = pipe.sample_given_mask(zm, zi, sched, steps, guidance_scale, g, progress=False, known=known, keep=keep,
+                                   noise_known=noise_known)
+        gen_t2.append(pipe.decode_latents(z, list(follow[sl]))["image"][:, 1])
+    image_t2 = np.where(region[:, None], np.concatenate(gen_t2), t2)  # outside R: the real pixels, exactly
+    return {"image_t1": t1, "image_t2": image_t2, "change": change.astype(np.int64), "region": region}
 
 # %% ../nbs/04_synthesize.ipynb #c016
 def synthetic_set(arrays: dict, # image(s) (N, C, H, W) and label stacks (N, H, W)

@@ -73,6 +73,10 @@ def test_whole_pipeline_smoke(dataset, kind, tmp_path, monkeypatch):
         assert len(cell["judge_confirmed_generated"]) == len(cell["judge_recall_test"]) == 2
         assert all(0 <= v <= 1 for v in cell["judge_recall_test"] + cell["judge_confirmed_generated"] if v == v)
         assert "Changed pixels among the labelled pixels" in (runs / "evaluate" / "results.md").read_text()
+        # change drawn into the real pairs: every triplet holds drawn change, its judge reading is kept
+        assert "real+syn x1 real-context change" in conds
+        assert 0 < cell["changed_share_context"] <= 1 and 0 < cell["context_region_share"] <= 1
+        assert len(cell["judge_confirmed_context"]) == 2
 
         # repeated trainings (`down_repeats`): a new hash, each trained row the mean of its trainings, and the first
         # training of each condition is the one-training run's model (same seeds, labels and synthetic set)
