@@ -7,8 +7,9 @@ __all__ = ['ABLATION', 'pca_basis', 'frechet_distance', 'windows', 'nn_distances
            'aggregate', 'markdown_table', 'pseudo_label_quality', 'pseudo_quality_markdown', 'condition_stat',
            'paired_gains', 'gain_table', 'per_seed_line', 'mean_over_cells', 'gain_figure', 'per_class_figure',
            'prediction_figure', 'synthetic_figure', 'memorisation_figure', 'mask_following_figure', 'synthetic_arrays',
-           'score', 'mask_following', 'mask_following_curve', 'mean_scores', 'ConditionRunner', 'changed_share',
-           'class_recall', 'RealCrops', 'cell_baselines', 'cell_synthetic_set', 'cell_context_set', 'evaluate_cell']
+           'score', 'mask_following', 'mask_following_curve', 'mean_scores', 'ConditionRunner', 'condition_names',
+           'changed_share', 'class_recall', 'RealCrops', 'cell_baselines', 'cell_synthetic_set', 'cell_context_set',
+           'evaluate_cell']
 
 # %% ../nbs/05_evaluate.ipynb #c003
 import time, shutil, tempfile, dataclasses
@@ -440,14 +441,20 @@ class ConditionRunner:
                  work: Path, # checkpoints of each condition's model, under work / tag
                  seed: int = 0, device: str = "auto", log=print,
                  repeats: int = 1, # trainings per condition (seeds seed + 1000 i, `reseeded` crops), scores averaged
+                 conditions=None, # train only these conditions (None: all); real only always trains (the judge)
                 ):
         if int(repeats) < 1: raise ValueError(f"ConditionRunner: repeats must be >= 1, got {repeats}")
+        self.conditions = None if conditions is None else set(conditions) | {"real only"}
         self.kind, self.views, self.test_box, self.k, self.n_bands, self.dcfg = kind, views, test_box, k, n_bands, dcfg
         self.work, self.seed, self.device, self.log, self.repeats = work, seed, device, log, int(repeats)
         self.reference = crop(views[0]["mask"], test_box)
         self.metric_names = ("oa", "miou", "kappa") if kind == "seg" else ("f1", "iou", "kappa")
         self.rows, self.preds = [], {}  # score rows, and test-region predictions by condition (the first training's)
         self.models = {}  # trained models by condition, one per repeat
+
+    def wants(self, condition: str) -> bool:
+        "Whether `condition` is trained in this cell."
+        return self.conditions is None or condition in self.conditions
 
     def scores(self, prediction: np.ndarray) -> dict:
         "Scores of a test-region prediction."
@@ -471,6 +478,7 @@ class ConditionRunner:
             init: str | None = None, # fine-tuning: the condition whose models (one per repeat) to start from
            ):
         "Train downstream models on `dataset`, predict the test region, record the mean scores: the first model."
+        if not self.wants(condition): return None  # left out of this run (`conditions`)
         models, scores, seconds = [], [], 0.0
         for i in range(self.repeats):  # repeat i: fresh crops and initialisation, seed + 1000 i
             start = None if init is None else self.models[init][i]
@@ -485,6 +493,17 @@ class ConditionRunner:
         self.models[condition] = models
         self.add(condition, mean_scores(scores), seconds, scores if self.repeats > 1 else None)
         return models[0]
+
+def condition_names(kind: str, # 'seg' or 'cd'
+                    ratios=(1.0,), # synthetic-to-real ratios of the added condition
+                   ) -> list: # every condition a cell can have (the ablation's generators aside)
+    "The conditions of a cell, in table order, for checking a `conditions` selection before a run."
+    names = ["real only", "real only +jitter", "self-training", "generator segment",
+             *[f"real+syn x{r:g}" for r in ratios], "self-training+syn x1", "real+syn x1 pair filter"]
+    if kind == "cd":
+        names = ["CVA floor (no labels)", *names, "CVA-seeded training", "real+syn x1 unfiltered",
+                 "real+syn x1 no-change filter", "real+syn x1 real-context change"]
+    return names + ["syn only", "syn pre-train, real fine-tune"]
 
 def changed_share(labels: np.ndarray) -> float:
     "Share of changed pixels (1) among the labelled ones (IGNORE skipped)."
@@ -658,6 +677,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                   save_predictions=None, # .npz path: test-region predictions per condition and a few synthetic samples
                   reference: np.ndarray | None = None, # (y, x) withheld labels: scores pseudo-labels, never trained on
                   down_repeats: int = 1, # trainings per downstream condition, averaged (`ConditionRunner`)
+                  conditions=None, # train only these conditions (None: all; `condition_names`), real only always
                   work_dir=None, seed: int = 0, device: str = "auto", log=print,
                  ) -> tuple[list, dict]: # (rows of scores per condition, cell info)
     "Baselines, a generator fitted on this cell's labels and the region's images, its synthetic set, every condition."
@@ -665,13 +685,19 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
         raise ValueError(f"evaluate_cell: generator_labels must be 'labelled' or 'pseudo', got {generator_labels!r}")
     if layout_classes not in ("all", "present"):
         raise ValueError(f"evaluate_cell: layout_classes must be 'all' or 'present', got {layout_classes!r}")
+    if conditions is not None:
+        names = condition_names(kind, ratios)
+        unknown = sorted(set(conditions) - set(names))
+        if unknown: raise ValueError(f"evaluate_cell: unknown conditions {unknown}, choose from {names}")
+        if "syn pre-train, real fine-tune" in conditions and "syn only" not in conditions:
+            raise ValueError("evaluate_cell: 'syn pre-train, real fine-tune' starts from 'syn only': select both")
     work = Path(work_dir or tempfile.mkdtemp(prefix="hsinb-cell-"))
     trbox, tebox = boxes["train"], boxes["test"]
     real, lab_key = scene_arrays(kind, views, labels, trbox)
     crops = RealCrops(real, lab_key, dcfg.tile, dcfg.steps * dcfg.batch_size, seed,
                       kind == "cd" if balanced_crops is None else bool(balanced_crops))
     t0, info = time.time(), {}
-    runner = ConditionRunner(kind, views, tebox, k, n_bands, dcfg, work, seed, device, log, down_repeats)
+    runner = ConditionRunner(kind, views, tebox, k, n_bands, dcfg, work, seed, device, log, down_repeats, conditions)
     run = runner.run
     # 1. baselines on the same labelled blocks and unlabelled images
     judge, real_ds, self_ds, pl, binfo = cell_baselines(runner, crops, labels, trbox, jitter, self_train_threshold,
@@ -689,7 +715,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     q = pipe.meta["tile"]
     if dcfg.tile > q:
         raise ValueError(f"evaluate_cell: the downstream tile ({dcfg.tile} px) exceeds the generated tiles ({q} px)")
-    if gcfg.per_stream:
+    if gcfg.per_stream and runner.wants("generator segment"):
         t1 = time.time()
         test_images = [crop(v["sensor_units"], tebox) for v in views]
         pred = pipe.segment(test_images, sampler=sampler, steps=sampler_steps, seed=seed,
@@ -728,7 +754,8 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     if syn_pix is not None:
         run("syn only", syn_pix, "syn")
         run("syn pre-train, real fine-tune", real_ds, "pre", init="syn only")
-    if kind == "cd" and is_per_stream(pipe.unet):  # change drawn into the region's real pairs: no generated "no change"
+    if kind == "cd" and is_per_stream(pipe.unet) and runner.wants("real+syn x1 real-context change"):
+        # change drawn into the region's real pairs: no generated "no change"
         ctx, cinfo = cell_context_set(pipe, judge, views, gen_labels, trbox, n_synthetic, k, sampling, log)
         info.update(cinfo)
         ctx_tiles = tiles(synthetic_arrays(kind, pipe, ctx, np.ones(len(ctx["change"]), bool)))

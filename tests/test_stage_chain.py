@@ -4,6 +4,7 @@ synthetic set written by stage 04 loads back, validated, in another Python proce
 import json, subprocess, sys
 from pathlib import Path
 import pytest
+from hsinb.evaluate import condition_names
 
 papermill = pytest.importorskip("papermill")
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,6 +78,18 @@ def test_whole_pipeline_smoke(dataset, kind, tmp_path, monkeypatch):
         assert "real+syn x1 real-context change" in conds
         assert 0 < cell["changed_share_context"] <= 1 and 0 < cell["context_region_share"] <= 1
         assert len(cell["judge_confirmed_context"]) == 2
+        assert conds <= set(condition_names(kind))  # the names a `conditions` selection is checked against
+
+        # a selection of conditions: only those train (real only always), each as in the full run
+        papermill.execute_notebook(str(ROOT / "nbs" / "05_evaluate.ipynb"), str(tmp_path / "05_select.ipynb"),
+                                   parameters={**p, "conditions": ["real+syn x1 real-context change"]},
+                                   kernel_name="python3", cwd=str(ROOT), progress_bar=False)
+        sel = json.loads((runs / "evaluate" / "metrics.json").read_text())
+        assert sel["params"]["conditions"] == ["real only", "real+syn x1 real-context change"]
+        got = {r["condition"]: r[key] for r in sel["rows"]}
+        assert set(got) == {"CVA floor (no labels)", "real only", "real+syn x1 real-context change"}
+        full_run = {r["condition"]: r[key] for r in e["rows"]}
+        assert all(got[c] == pytest.approx(full_run[c], abs=1e-6) for c in got), (got, full_run)
 
         # repeated trainings (`down_repeats`): a new hash, each trained row the mean of its trainings, and the first
         # training of each condition is the one-training run's model (same seeds, labels and synthetic set)
