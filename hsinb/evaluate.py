@@ -6,10 +6,10 @@
 __all__ = ['ABLATION', 'pca_basis', 'frechet_distance', 'windows', 'nn_distances', 'pixels', 'pca_project', 'synthetic_fidelity',
            'aggregate', 'markdown_table', 'pseudo_label_quality', 'pseudo_quality_markdown', 'condition_stat',
            'paired_gains', 'gain_table', 'per_seed_line', 'mean_over_cells', 'gain_figure', 'per_class_figure',
-           'prediction_figure', 'synthetic_figure', 'memorisation_figure', 'mask_following_figure', 'synthetic_arrays',
-           'score', 'mask_following', 'mask_following_curve', 'mean_scores', 'ConditionRunner', 'condition_names',
-           'changed_share', 'class_recall', 'RealCrops', 'cell_baselines', 'cell_synthetic_set', 'cell_context_set',
-           'evaluate_cell']
+           'prediction_figure', 'synthetic_figure', 'context_figure', 'memorisation_figure', 'mask_following_figure',
+           'synthetic_arrays', 'score', 'mask_following', 'mask_following_curve', 'mean_scores', 'ConditionRunner',
+           'condition_names', 'changed_share', 'class_recall', 'RealCrops', 'cell_baselines', 'cell_synthetic_set',
+           'cell_context_set', 'evaluate_cell']
 
 # %% ../nbs/05_evaluate.ipynb #c003
 import time, shutil, tempfile, dataclasses
@@ -345,6 +345,29 @@ def synthetic_figure(predictions, # mapping with 'syn/...' samples (`evaluate_ce
     fig.suptitle(title, fontsize=9)
     plt.tight_layout()
     return fig
+
+def context_figure(predictions, # mapping with 'ctx/...' samples (`evaluate_cell`'s .npz)
+                   wavelength, title: str):
+    "Change drawn into real pairs, a column each: date 1 (real), date 2 (real, the drawn region generated), labels."
+    import matplotlib.pyplot as plt
+    from hsinb.cube import rgb_composite, mask_rgb
+    P = predictions
+    rows = [("t1 (real)", [rgb_composite(x, wavelength=wavelength) for x in P["ctx/image_t1"]]),
+            ("t2 (drawn)", [rgb_composite(x, wavelength=wavelength) for x in P["ctx/image_t2"]]),
+            ("drawn region", [mask_rgb(m.astype(int), 2) for m in P["ctx/region"]]),
+            ("change labels", [mask_rgb(m, 2) for m in P["ctx/change"]])]
+    n = len(rows[0][1])
+    fig, ax = plt.subplots(len(rows), n, figsize=(1.5 * n, 1.5 * len(rows)), squeeze=False)
+    for r, (name, ims) in enumerate(rows):
+        for j, im in enumerate(ims):
+            ax[r, j].imshow(im, interpolation="nearest")
+            ax[r, j].set_xticks([])
+            ax[r, j].set_yticks([])
+        ax[r, 0].set_ylabel(name, fontsize=8)
+    fig.suptitle(title, fontsize=9)
+    plt.tight_layout()
+    return fig
+
 
 # %% ../nbs/05_evaluate.ipynb #46a5b2a9
 def memorisation_figure(d_syn: np.ndarray, # synthetic windows' distances to their nearest training window
@@ -754,6 +777,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     if syn_pix is not None:
         run("syn only", syn_pix, "syn")
         run("syn pre-train, real fine-tune", real_ds, "pre", init="syn only")
+    ctx = None  # change drawn into the region's real pairs (change scenes)
     if kind == "cd" and is_per_stream(pipe.unet) and runner.wants("real+syn x1 real-context change"):
         # change drawn into the region's real pairs: no generated "no change"
         ctx, cinfo = cell_context_set(pipe, judge, views, gen_labels, trbox, n_synthetic, k, sampling, log)
@@ -783,7 +807,8 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     if save_predictions is not None:  # for the stage's figures: what each condition predicts, what was generated
         pick = np.r_[np.flatnonzero(~gen["conditioned"])[:4], np.flatnonzero(gen["conditioned"])[:4]]
         np.savez_compressed(save_predictions, **{f"pred/{c}": p.astype(np.int16) for c, p in runner.preds.items()},
-                            **{f"syn/{kk}": gen[kk][pick] for kk in gen}, **{"syn/kept_labels": pix[pick]})
+                            **{f"syn/{kk}": gen[kk][pick] for kk in gen}, **{"syn/kept_labels": pix[pick]},
+                            **{f"ctx/{kk}": v[:4] for kk, v in (ctx.items() if ctx is not None else ())})
     shutil.rmtree(work, ignore_errors=True)
     info["seconds"] = time.time() - t0
     return runner.rows, info

@@ -79,6 +79,7 @@ def test_whole_pipeline_smoke(dataset, kind, tmp_path, monkeypatch):
         assert 0 < cell["changed_share_context"] <= 1 and 0 < cell["context_region_share"] <= 1
         assert len(cell["judge_confirmed_context"]) == 2
         assert conds <= set(condition_names(kind))  # the names a `conditions` selection is checked against
+        assert "evaluate_context.png" in figs  # the drawn change beside its real context
 
         # a selection of conditions: only those train (real only always), each as in the full run
         papermill.execute_notebook(str(ROOT / "nbs" / "05_evaluate.ipynb"), str(tmp_path / "05_select.ipynb"),
