@@ -6,9 +6,10 @@
 __all__ = ['balanced_agreement', 'alignment_scores', 'pixel_losses', 'class_reference_losses', 'pixel_filter',
            'judge_confirmed_share', 'layout_windows', 'balanced_layouts', 'change_layouts', 'GeneratorConfig',
            'rarest_class_cells', 'generator_tiles', 'fit_generator', 'standardised_images', 'generate_pairs',
-           'generate_triplets', 'generate_set', 'set_images', 'generate_judged_set', 'context_change_set',
-           'synthetic_set', 'export_mat', 'save_synthetic', 'export_geotiff', 'export_envi', 'pairs_figure',
-           'class_spectra_figure', 'alignment_figure', 'triplets_figure']
+           'generate_triplets', 'generate_set', 'set_images', 'generate_judged_set', 'context_windows',
+           'swapped_change_set', 'context_change_set', 'synthetic_set', 'export_mat', 'save_synthetic',
+           'export_geotiff', 'export_envi', 'pairs_figure', 'class_spectra_figure', 'alignment_figure',
+           'triplets_figure']
 
 # %% ../nbs/04_synthesize.ipynb #c003
 import os, json, time, copy
@@ -379,6 +380,43 @@ def generate_judged_set(kind: str, pipe, judge, # the generator, and a real-data
     return gen, key, alignment_scores(judge, images, gen[key]), images
 
 # %% ../nbs/04_synthesize.ipynb #c014k
+def context_windows(images: list, # [t1, t2]: (C, y, x) images of the scene (any units)
+                    labels: np.ndarray, # (y, x) change labels (IGNORE where none): the layouts and each window's own
+                    box: tuple, # region the windows and layouts come from
+                    n: int, # windows
+                    tile: int, # window side (px)
+                    seed: int = 0,
+                   ) -> dict: # image_t1, image_t2 (N, C, q, q), change (N, q, q), region (N, q, q) bool
+    "Real windows of a pair, each with a real change layout from elsewhere in the region as the region R to change."
+    if n < 1: raise ValueError(f"context_windows: n must be >= 1, got {n}")
+    q = tile
+    y0, y1, x0, x1 = box
+    if y1 - y0 < q or x1 - x0 < q:
+        raise ValueError(f"context_windows: region {y1 - y0} x {x1 - x0} px is smaller than the {q} px tile")
+    ims = [np.asarray(getattr(im, "values", im), dtype=np.float64) for im in images]
+    wins = [w for w in layout_windows(labels, box, q, min_labelled=0.02) if (w == 1).any()]
+    if not wins: raise ValueError("context_windows: no window of the region holds a changed pixel")
+    lays = change_layouts(wins, n, seed=seed, change_share=1.0)
+    rng = np.random.default_rng(seed)
+    ys, xs = rng.integers(y0, y1 - q + 1, n), rng.integers(x0, x1 - q + 1, n)
+    own = np.stack([labels[y:y + q, x:x + q] for y, x in zip(ys, xs)])
+    region = np.stack(lays) == 1
+    return {"image_t1": np.stack([ims[0][:, y:y + q, x:x + q] for y, x in zip(ys, xs)]),
+            "image_t2": np.stack([ims[1][:, y:y + q, x:x + q] for y, x in zip(ys, xs)]),
+            "change": np.where(region, 1, own).astype(np.int64), "region": region}
+
+def swapped_change_set(images: list, # [t1, t2]: (C, y, x) images of the scene (any units)
+                       labels: np.ndarray, box: tuple, n: int, tile: int, seed: int = 0, # as `context_windows`
+                      ) -> dict: # image_t1, image_t2 (N, C, q, q), change (N, q, q), region (N, q, q) bool
+    "The control without a generator: date 2 inside R taken from another real window of the region (patch swap)."
+    out = context_windows(images, labels, box, n, tile, seed)
+    y0, y1, x0, x1 = box
+    rng = np.random.default_rng(seed + 1)
+    ys, xs = rng.integers(y0, y1 - tile + 1, n), rng.integers(x0, x1 - tile + 1, n)
+    t2 = np.asarray(getattr(images[1], "values", images[1]), dtype=np.float64)
+    donor = np.stack([t2[:, y:y + tile, x:x + tile] for y, x in zip(ys, xs)])
+    return {**out, "image_t2": np.where(out["region"][:, None], donor, out["image_t2"])}
+
 def context_change_set(pipe, # a change pipeline with a per-stream UNet
                        images: list, # [t1, t2]: (C, y, x) sensor units of the scene
                        labels: np.ndarray, # (y, x) change labels (IGNORE where none): the layouts and each window's own
@@ -389,22 +427,9 @@ def context_change_set(pipe, # a change pipeline with a per-stream UNet
                       ) -> dict: # image_t1, image_t2 (N, C, q, q) sensor units, change (N, q, q), region (N, q, q) bool
     "Real windows of a pair with a real change layout drawn into date 2 by the generator (date 1 and the rest real)."
     if pipe.meta.get("n_images", 1) != 2: raise ValueError("context_change_set needs a change pipeline (two dates)")
-    if n < 1: raise ValueError(f"context_change_set: n must be >= 1, got {n}")
     q, f, lat = pipe.meta["tile"], pipe.meta["downsample"], pipe.meta["latent"]
-    y0, y1, x0, x1 = box
-    if y1 - y0 < q or x1 - x0 < q:
-        raise ValueError(f"context_change_set: region {y1 - y0} x {x1 - x0} px is smaller than the {q} px tile")
-    ims = [np.asarray(getattr(im, "values", im), dtype=np.float64) for im in images]
-    wins = [w for w in layout_windows(labels, box, q, min_labelled=0.02) if (w == 1).any()]
-    if not wins: raise ValueError("context_change_set: no window of the region holds a changed pixel")
-    lays = change_layouts(wins, n, seed=seed, change_share=1.0)
-    rng = np.random.default_rng(seed)
-    ys, xs = rng.integers(y0, y1 - q + 1, n), rng.integers(x0, x1 - q + 1, n)
-    t1 = np.stack([ims[0][:, y:y + q, x:x + q] for y, x in zip(ys, xs)])
-    t2 = np.stack([ims[1][:, y:y + q, x:x + q] for y, x in zip(ys, xs)])
-    own = np.stack([labels[y:y + q, x:x + q] for y, x in zip(ys, xs)])
-    region = np.stack(lays) == 1
-    change = np.where(region, 1, own)
+    win = context_windows(images, labels, box, n, q, seed)
+    t1, t2, change, region = win["image_t1"], win["image_t2"], win["change"], win["region"]
     follow = np.where(change == 1, 1, 0)  # what the generator is told: change in R (and the window's own change)
     vae, dev, ci = pipe.two_stream, pipe.unet.device, pipe.image_channels
     sched = sampler_scheduler(sampler, pipe.scheduler.config)
@@ -427,7 +452,7 @@ def context_change_set(pipe, # a change pipeline with a per-stream UNet
                                    noise_known=noise_known)
         gen_t2.append(pipe.decode_latents(z, list(follow[sl]))["image"][:, 1])
     image_t2 = np.where(region[:, None], np.concatenate(gen_t2), t2)  # outside R: the real pixels, exactly
-    return {"image_t1": t1, "image_t2": image_t2, "change": change.astype(np.int64), "region": region}
+    return {**win, "image_t2": image_t2}
 
 # %% ../nbs/04_synthesize.ipynb #c016
 def synthetic_set(arrays: dict, # image(s) (N, C, H, W) and label stacks (N, H, W)

@@ -4,7 +4,7 @@ synthetic set written by stage 04 loads back, validated, in another Python proce
 import json, subprocess, sys
 from pathlib import Path
 import pytest
-from hsinb.evaluate import condition_names
+from hsinb.evaluate import condition_names, SWAP_CONDITION
 
 papermill = pytest.importorskip("papermill")
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,6 +91,15 @@ def test_whole_pipeline_smoke(dataset, kind, tmp_path, monkeypatch):
         assert set(got) == {"CVA floor (no labels)", "real only", "real+syn x1 real-context change"}
         full_run = {r["condition"]: r[key] for r in e["rows"]}
         assert all(got[c] == pytest.approx(full_run[c], abs=1e-6) for c in got), (got, full_run)
+        # a selection that needs no generator fits none, and its rows are still the full run's
+        papermill.execute_notebook(str(ROOT / "nbs" / "05_evaluate.ipynb"), str(tmp_path / "05_swap.ipynb"),
+                                   parameters={**p, "conditions": [SWAP_CONDITION]},
+                                   kernel_name="python3", cwd=str(ROOT), progress_bar=False)
+        sw = json.loads((runs / "evaluate" / "metrics.json").read_text())
+        got = {r["condition"]: r[key] for r in sw["rows"]}
+        assert set(got) == {"CVA floor (no labels)", "real only", SWAP_CONDITION}
+        assert all(got[c] == pytest.approx(full_run[c], abs=1e-6) for c in got), (got, full_run)
+        assert "generator" not in next(iter(sw["cells"].values()))  # no generator was fitted
 
         # repeated trainings (`down_repeats`): a new hash, each trained row the mean of its trainings, and the first
         # training of each condition is the one-training run's model (same seeds, labels and synthetic set)
