@@ -323,6 +323,21 @@ def prediction_figure(predictions, # mapping (dict or .npz) with 'pred/<conditio
     return fig
 
 # %% ../nbs/05_evaluate.ipynb #d4576549
+def _image_grid(rows: list, # (row name, [image per column]) pairs, images as imshow takes them
+                title: str):
+    "A grid of images without ticks, one named row each: the figure and its axes (rows, columns)."
+    import matplotlib.pyplot as plt
+    n = len(rows[0][1])
+    fig, ax = plt.subplots(len(rows), n, figsize=(1.5 * n, 1.5 * len(rows)), squeeze=False)
+    for r, (name, ims) in enumerate(rows):
+        for j, im in enumerate(ims):
+            ax[r, j].imshow(im, interpolation="nearest")
+            ax[r, j].set_xticks([])
+            ax[r, j].set_yticks([])
+        ax[r, 0].set_ylabel(name, fontsize=8)
+    fig.suptitle(title, fontsize=9)
+    return fig, ax
+
 def synthetic_figure(predictions, # mapping with 'syn/...' samples (`evaluate_cell`'s .npz)
                      wavelength, k: int, kind: str, title: str):
     "A cell's synthetic samples, a column each: image(s), labels, and the labels the pixel filter kept."
@@ -334,16 +349,8 @@ def synthetic_figure(predictions, # mapping with 'syn/...' samples (`evaluate_ce
     label = "change" if kind == "cd" else "mask"
     rows += [(label, [mask_rgb(m, k) for m in P[f"syn/{label}"]])]
     rows += [("kept labels", [mask_rgb(m, k) for m in P["syn/kept_labels"]])]
-    n = len(rows[0][1])
-    fig, ax = plt.subplots(len(rows), n, figsize=(1.5 * n, 1.5 * len(rows)), squeeze=False)
-    for r, (name, ims) in enumerate(rows):
-        for j, im in enumerate(ims):
-            ax[r, j].imshow(im, interpolation="nearest")
-            ax[r, j].set_xticks([])
-            ax[r, j].set_yticks([])
-        ax[r, 0].set_ylabel(name, fontsize=8)
-    for j in range(n): ax[0, j].set_title("conditioned" if P["syn/conditioned"][j] else "joint", fontsize=7)
-    fig.suptitle(title, fontsize=9)
+    fig, ax = _image_grid(rows, title)
+    for j in range(ax.shape[1]): ax[0, j].set_title("conditioned" if P["syn/conditioned"][j] else "joint", fontsize=7)
     plt.tight_layout()
     return fig
 
@@ -357,16 +364,8 @@ def context_figure(predictions, # mapping with 'ctx/...' samples (`evaluate_cell
             ("t2 (drawn)", [rgb_composite(x, wavelength=wavelength) for x in P["ctx/image_t2"]]),
             ("drawn region", [mask_rgb(m.astype(int), 2) for m in P["ctx/region"]]),
             ("change labels", [mask_rgb(m, 2) for m in P["ctx/change"]])]
-    n = len(rows[0][1])
-    fig, ax = plt.subplots(len(rows), n, figsize=(1.5 * n, 1.5 * len(rows)), squeeze=False)
-    for r, (name, ims) in enumerate(rows):
-        for j, im in enumerate(ims):
-            ax[r, j].imshow(im, interpolation="nearest")
-            ax[r, j].set_xticks([])
-            ax[r, j].set_yticks([])
-        ax[r, 0].set_ylabel(name, fontsize=8)
-    fig.suptitle(title, fontsize=9)
-    plt.tight_layout()
+    fig, _ = _image_grid(rows, title)
+    fig.tight_layout()
     return fig
 
 
@@ -465,7 +464,7 @@ class ConditionRunner:
                  work: Path, # checkpoints of each condition's model, under work / tag
                  seed: int = 0, device: str = "auto", log=print,
                  repeats: int = 1, # trainings per condition (seeds seed + 1000 i, `reseeded` crops), scores averaged
-                 conditions=None, # train only these conditions (None: all); real only always trains (the judge)
+                 conditions=None, # train only these conditions (None: all), real only always trains (the judge)
                 ):
         if int(repeats) < 1: raise ValueError(f"ConditionRunner: repeats must be >= 1, got {repeats}")
         self.conditions = None if conditions is None else set(conditions) | {"real only"}
@@ -706,7 +705,7 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
                   save_predictions=None, # .npz path: test-region predictions per condition and a few synthetic samples
                   reference: np.ndarray | None = None, # (y, x) withheld labels: scores pseudo-labels, never trained on
                   down_repeats: int = 1, # trainings per downstream condition, averaged (`ConditionRunner`)
-                  conditions=None, # train only these conditions (None: all; `condition_names`), real only always
+                  conditions=None, # train only these conditions (None: all, names: `condition_names`), real only too
                   work_dir=None, seed: int = 0, device: str = "auto", log=print,
                  ) -> tuple[list, dict]: # (rows of scores per condition, cell info)
     "Baselines, a generator fitted on this cell's labels and the region's images, its synthetic set, every condition."

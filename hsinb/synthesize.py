@@ -436,10 +436,12 @@ def context_change_set(pipe, # a change pipeline with a per-stream UNet
     steps = steps or SAMPLERS[sampler][1]
     g = torch.Generator(device="cpu").manual_seed(seed)
     gen_t2 = []
+
+    def as_t(a): return torch.as_tensor(np.stack([pipe.normalize(x) for x in a]), dtype=torch.float32, device=dev)
+
     for b in range(0, n, batch_size):
         sl = slice(b, min(n, b + batch_size))
         m = len(follow[sl])
-        as_t = lambda a: torch.as_tensor(np.stack([pipe.normalize(x) for x in a]), dtype=torch.float32, device=dev)
         with torch.no_grad():
             known = torch.cat([scale_image_latent(vae.encode(as_t(a[sl])), lat) for a in (t1, t2)], 1)
         r = torch.as_tensor(region[sl], device=dev)[:, None].float()
