@@ -329,6 +329,7 @@ class DownstreamConfig:
     width: int = 48  # network width
     weight_decay: float = 1e-3
     diff_input: bool = True  # ChangeNet: the difference-of-dates branch (change detection only)
+    mixed_precision: str = "auto"  # 'no' (fp32), 'bf16' (autocast), 'auto': `TrainConfig`'s (bf16 on a GPU only)
 
 def fit(kind: str, # 'seg' or 'cd'
         dataset, # map-style dataset of crops (`AnchoredTiles`, `MixedTiles`)
@@ -351,7 +352,7 @@ def fit(kind: str, # 'seg' or 'cd'
         model.load_state_dict({k: v.detach().cpu() for k, v in init.state_dict().items()})
     tc = TrainConfig(steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, weight_decay=cfg.weight_decay,
                      warmup=max(1, cfg.steps // 20), seed=seed, device=device, ckpt_every=0, keep_ckpts=1,
-                     log_every=max(1, cfg.steps // 20))
+                     log_every=max(1, cfg.steps // 20), mixed_precision=cfg.mixed_precision)
     loss_fn = added_loss(seg_loss if kind == "seg" else cd_loss)
     return train(model, loss_fn, dataset, out_dir, tc, resume=False, desc=desc)
 
