@@ -56,6 +56,11 @@ def test_whole_pipeline_smoke(dataset, kind, tmp_path, monkeypatch):
     assert e["headline_metric"] == key and conds >= {"real only", "real only +jitter", "self-training", "generator segment"}
     if "syn only" in conds: assert "syn pre-train, real fine-tune" in conds  # pre-training reuses the synthetic-only model
     assert all(0 <= r[key] <= 1 for r in e["rows"])
+    # downstream precision 'auto': bf16 where the CPU has it natively, and only then in the hash (fp32 keeps the old)
+    from hsinb.stages import resolve_precision
+    assert e["params"].get("down_precision", "no") == resolve_precision("auto", "auto")
+    precision = "bf16" if resolve_precision("auto", "auto") == "bf16" else "fp32"
+    assert f"downstream models trained in {precision}" in (runs / "evaluate" / "results.md").read_text()
     assert "real only" in (runs / "evaluate" / "results.md").read_text()
     figs = {f.name for f in (tmp_path / "reports" / dataset).glob("*.png")}
     assert {"vae_reconstruction.png", "diffusion_samples.png", "synthesize_alignment.png", "evaluate_gain.png"} <= figs
