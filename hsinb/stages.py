@@ -100,10 +100,19 @@ def _cpuinfo() -> tuple[str, list]:
     flags = next((l.split(":", 1)[1].split() for l in lines if l.startswith("flags")), [])
     return model, flags
 
+def _isa_allows_bf16(env) -> bool:
+    "Whether the kernel libraries may use bf16 instructions: `ONEDNN_MAX_CPU_ISA` / `ATEN_CPU_CAPABILITY` can cap them."
+    onednn = env.get("ONEDNN_MAX_CPU_ISA", env.get("DNNL_MAX_CPU_ISA", "")).upper()
+    if onednn and onednn not in ("ALL", "DEFAULT") and not any(k in onednn for k in ("BF16", "AMX", "AVX10", "FP16")):
+        return False  # e.g. AVX2 or AVX512_CORE: oneDNN's convolutions then emulate bf16 (~80x slower than fp32)
+    return env.get("ATEN_CPU_CAPABILITY", "").lower() not in ("default", "avx2")
+
 def native_bf16(flags: list | None = None, # CPU flags (None: this machine's)
+                env: dict | None = None, # environment (None: os.environ), for the ISA caps above
                ) -> list[str]:
-    "The CPU flags that make bf16 matmuls native (avx512_bf16, amx_bf16), empty on AVX2-only CPUs."
+    "The CPU flags that make bf16 matmuls native (avx512_bf16, amx_bf16), empty on AVX2-only CPUs or when capped."
     flags = _cpuinfo()[1] if flags is None else flags
+    if not _isa_allows_bf16(os.environ if env is None else env): return []
     return [f for f in ("avx512_bf16", "amx_bf16") if f in flags]
 
 def cpu_name() -> str:
