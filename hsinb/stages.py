@@ -101,10 +101,11 @@ def _cpuinfo() -> tuple[str, list]:
     return model, flags
 
 def _isa_allows_bf16(env) -> bool:
-    "Whether the kernel libraries may use bf16 instructions: `ONEDNN_MAX_CPU_ISA` / `ATEN_CPU_CAPABILITY` can cap them."
+    "False where `ONEDNN_MAX_CPU_ISA` or `ATEN_CPU_CAPABILITY` caps the kernels below bf16 (an emulated AVX2 host)."
     onednn = env.get("ONEDNN_MAX_CPU_ISA", env.get("DNNL_MAX_CPU_ISA", "")).upper()
     if onednn and onednn not in ("ALL", "DEFAULT") and not any(k in onednn for k in ("BF16", "AMX", "AVX10", "FP16")):
-        return False  # e.g. AVX2 or AVX512_CORE: oneDNN's convolutions then emulate bf16 (~80x slower than fp32)
+        return False  # e.g. AVX2: bf16 matmuls and convolutions measured at 2 GFLOP/s there (fp32: ~170)
+    # ATen's own kernels capped at AVX2 (or none): taken as an AVX2-only emulation, as above
     return env.get("ATEN_CPU_CAPABILITY", "").lower() not in ("default", "avx2")
 
 def native_bf16(flags: list | None = None, # CPU flags (None: this machine's)
