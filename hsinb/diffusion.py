@@ -6,7 +6,7 @@
 __all__ = ['STREAM_MODES', 'SAMPLERS', 'PIPE_PARTS', 'OUTPUT_TYPES', 'scale_image_latent', 'scale_mask_latent', 'scale_latents',
            'unscale_latents', 'encode_joint', 'cell_share', 'LatentTiles', 'make_unet', 'is_per_stream',
            'make_scheduler', 'diffusion_loss', 'stream_timesteps', 'per_stream_inputs', 'per_stream_objective',
-           'per_stream_loss', 'window_starts', 'window_weights', 'multidiffusion', 'sampler_scheduler',
+           'per_stream_loss', 'window_starts', 'window_weights', 'multidiffusion', 'sampler_scheduler', 'sampler_step',
            'HSIDiffusionPipeline', 'build_pipeline', 'decode_tiled', 'edit_mask', 'semantic_edit_pair',
            'class_mean_spectra', 'spectral_angle_deg', 'proportions', 'seam_ratio', 'js_divergence', 'sampler_fidelity',
            'pixel_features', 'pixel_classifier', 'lda_mask_following', 'samples_figure', 'spectra_figure',
@@ -14,7 +14,7 @@ __all__ = ['STREAM_MODES', 'SAMPLERS', 'PIPE_PARTS', 'OUTPUT_TYPES', 'scale_imag
            'sampler_curve_figure']
 
 # %% ../nbs/03_train_diffusion.ipynb #c003
-import os, json, math, time, tempfile, warnings
+import os, json, math, time, tempfile, warnings, inspect
 from pathlib import Path
 import numpy as np
 import torch
@@ -249,6 +249,14 @@ def sampler_scheduler(name: str, config) -> object:
     kw = {"algorithm_type": "dpmsolver++"} if name == "dpmpp" else {}
     return cls.from_config(cfg, timestep_spacing="trailing", **kw)  # 'trailing': few-step samplers start at t = T-1
 
+def sampler_step(sched, # a sampling scheduler (`sampler_scheduler`)
+                 out: torch.Tensor, t, z: torch.Tensor, # the UNet's output at timestep t, and the current latent
+                 generator: torch.Generator | None = None, # the call's seeded generator
+                ) -> torch.Tensor: # the latent of the next step
+    "One sampler step. A stochastic sampler (DDPM) draws its fresh noise from `generator`, so the seed fixes it."
+    kw = {"generator": generator} if "generator" in inspect.signature(sched.step).parameters else {}
+    return sched.step(out, t, z, **kw).prev_sample
+
 PIPE_PARTS = ("model_index.json", "hsinb_pipeline.json", "scheduler/scheduler_config.json",
               *(f"{part}/{name}" for part in ("unet", "image_vae", "mask_vae")
                 for name in ("config.json", "diffusion_pytorch_model.safetensors")))
@@ -447,7 +455,7 @@ def sample_given_mask(self: HSIDiffusionPipeline,
                       sched, # a sampling scheduler
                       steps: int, # sampling steps
                       guidance_scale: float = 2.0, # 1: plain conditional, > 1: away from the image marginal
-                      generator=None, # for the marginal branch's noise mask latent
+                      generator=None, # for the marginal branch's noise mask latent and a stochastic sampler
                       progress: bool = True,
                       window: int | None = None, # MultiDiffusion windows (latent cells), None: the whole latent
                       known: torch.Tensor | None = None, # (B, ci, h, w) clean scaled image latent of what is given
@@ -473,7 +481,7 @@ def sample_given_mask(self: HSIDiffusionPipeline,
         t_mask = torch.cat([torch.zeros(n, dtype=torch.long), torch.full((n,), T - 1)]).to(zi.device)
         out = self.predict_noise(both, t, t_mask, window=window)[:, :zi.shape[1]]
         cond, marg = out[:n], out[n:]
-        zi = sched.step(marg + guidance_scale * (cond - marg), t, zi).prev_sample
+        zi = sampler_step(sched, marg + guidance_scale * (cond - marg), t, zi, generator)
     if known is not None: zi = keep * known + (1 - keep) * zi
     return torch.cat([zi, zm], 1)
 
@@ -507,7 +515,7 @@ def segment(self: HSIDiffusionPipeline,
     for t in self.progress_bar(sched.timesteps) if progress else sched.timesteps:
         window = meta["tile"] // meta["downsample"] if tiled else None
         out = self.predict_noise(torch.cat([zi, sched.scale_model_input(zm, t)], 1), 0, t, window=window)[:, ci:]
-        zm = sched.step(out, t, zm).prev_sample
+        zm = sampler_step(sched, out, t, zm, g)
     logits = vae.decode_mask_logits(zm * _stat(lat, "mask_std", zm) + _stat(lat, "mask_mean", zm))
     logits = logits[:, :K, :H, :W].float()
     probs = logits.softmax(1).mean(0).cpu().numpy()  # the 'unlabelled' channel K is left out: every pixel gets a class
@@ -523,6 +531,7 @@ def denoise(self: HSIDiffusionPipeline,
             noise_known: torch.Tensor | None = None, # noise of the known part (same shape as z)
             progress: bool = True,
             window: int | None = None, # MultiDiffusion windows (latent cells), None: the whole latent at once
+            generator: torch.Generator | None = None, # the noise of a stochastic sampler (DDPM)
            ) -> torch.Tensor: # (n, C, h, w) the denoised joint latent
     "The sampling loop, with replacement of the known part."
     sched.set_timesteps(steps, device=z.device)
@@ -531,7 +540,7 @@ def denoise(self: HSIDiffusionPipeline,
             zk = sched.add_noise(known, noise_known, t.reshape(1)) if t > 0 else known
             z = keep * zk + (1 - keep) * z
         eps = self.predict_noise(sched.scale_model_input(z, t), t, window=window)
-        z = sched.step(eps, t, z).prev_sample
+        z = sampler_step(sched, eps, t, z, generator)
     return z if known is None else keep * known + (1 - keep) * z
 
 def decode_tiled(decode, # decode(latent window) -> image window, `factor` px per latent cell
@@ -634,7 +643,7 @@ def __call__(self: HSIDiffusionPipeline,
             continue
         known, keep = self.prepare_condition(batch_masks, image, region, n)
         noise_known = torch.randn(z.shape, generator=g).to(z.device)
-        latents.append(self.denoise(z, sched, steps, known, keep, noise_known, progress, window=window))
+        latents.append(self.denoise(z, sched, steps, known, keep, noise_known, progress, window=window, generator=g))
     z = torch.cat(latents)
     if output_type == "latent": return z
     # 5. Decode
@@ -898,12 +907,20 @@ def curve_row(pipe, # a trained pipeline
               clf, # `pixel_classifier` of the training region
               real: dict, # {'features': (n, d) real standardised pixel features, 'basis': `pca_basis` of them,
                           #  'stats': per date `class_mean_spectra`, 'mask': (1, y, x) the region's labels}
-              sampler: str, steps: int, n_samples: int, seed: int = 0) -> dict:
+              sampler: str, steps: int, n_samples: int, seed: int = 0,
+              drawn: tuple | None = None, # (pipe output, seconds per pair) of this very call, drawn before: reused
+             ) -> dict:
     "One point of the sampler curve: spectral FD, class SAM, alignment and seconds per pair."
     from hsinb.evaluate import frechet_distance, pca_project
-    t0 = time.time()
-    out = pipe(num_samples=n_samples, sampler=sampler, steps=steps, seed=seed, output_type="np", progress=False)
-    seconds = (time.time() - t0) / n_samples
+    if drawn is None:
+        t0 = time.time()
+        out = pipe(num_samples=n_samples, sampler=sampler, steps=steps, seed=seed, output_type="np", progress=False)
+        seconds = (time.time() - t0) / n_samples
+    else:
+        out, seconds = drawn
+        if len(out["mask"]) != n_samples:
+            raise ValueError(f"curve_row: {len(out['mask'])} pairs drawn for {sampler}-{steps}, the curve wants "
+                             f"{n_samples}")
     n_dates = len(real["stats"])
     dates = [out["image"]] if n_dates == 1 else [out["image"][:, d] for d in range(n_dates)]
     feats = pixel_features([np.stack([pipe.normalize(im) for im in date]) for date in dates])
@@ -926,6 +943,8 @@ def sampler_curve(pipe, # a trained pipeline
                   n_samples: int = 64, # joint pairs per point
                   seed: int = 0, # the same starting noise for every point
                   log=print, # progress lines (None: silent)
+                  drawn: dict | None = None, # {(sampler, steps): (pipe output, seconds per pair)} already drawn
+                                             # with this `n_samples` and `seed`: those points are not drawn again
                  ) -> list[dict]: # one row per point, the reference first
     "Spectral FD, class SAM, alignment and time of each sampler against its number of steps, and of the reference."
     from hsinb.evaluate import pca_basis
@@ -938,7 +957,8 @@ def sampler_curve(pipe, # a trained pipeline
     clf = pixel_classifier(views, train_box, seed)
     rows = []
     for name, k in [tuple(reference)] + [(s, k) for s in samplers for k in steps]:
-        rows.append(curve_row(pipe, clf, real, name, k, n_samples, seed) | {"reference": not rows})
+        reuse = (drawn or {}).get((name, int(k)))
+        rows.append(curve_row(pipe, clf, real, name, k, n_samples, seed, reuse) | {"reference": not rows})
         if log: log(" ".join(f"{k_}={v:.4g}" if isinstance(v, float) else f"{k_}={v}" for k_, v in rows[-1].items()))
     return rows
 
