@@ -37,6 +37,7 @@ DEFAULTS = {"vae.steps": 6000, "vae.batch_size": 16, "diffusion.steps": 4000, "d
 BANDS, CLASSES = 120, 8
 SAMPLER_STEPS = {"ddpm": 1000, "ddim": 50, "dpmpp": 20, "unipc": 20}  # `hsinb.diffusion.SAMPLERS`' defaults
 SEG_STEP_UNITS = 11  # SegNet steps per downstream step of one seg cell: 8 conditions, 3 of them add a synthetic batch
+FULL_LABEL_UNITS = 8  # ...at 100 % of the demo's (fully labelled) region: self-training (+syn) are real only's (+syn)
 
 
 def forward_flops(model, x, **kw) -> int:
@@ -88,9 +89,13 @@ def preset_flops(params: dict, unit: dict) -> dict:
 
     def times(k, part): return {key: k * v for key, v in part.items()}
     curve = p["diffusion.curve_steps"]  # [] skips the curve and its DDPM-1000 reference
-    n_curve = (len(SAMPLER_STEPS) - 1) * sum(curve) + SAMPLER_STEPS["ddpm"] if curve else 0
-    n_stage03 = sum(SAMPLER_STEPS.values()) + n_curve  # each sampler at its default steps, then the quality curve
+    # the quality curve: DDPM-1000 and each few-step sampler at each count, less the points the stage drew already
+    # (each sampler at its default steps: `sampler_curve`'s `drawn`)
+    n_curve = sum(k for s in SAMPLER_STEPS if s != "ddpm" for k in curve if k != SAMPLER_STEPS[s]) if curve else 0
+    n_stage03 = sum(SAMPLER_STEPS.values()) + n_curve  # each sampler at its default steps, then the curve's others
     cells = len(p["evaluate.fractions"]) * len(p["evaluate.seeds"])
+    seg_units = len(p["evaluate.seeds"]) * sum(FULL_LABEL_UNITS if f >= 1 else SEG_STEP_UNITS
+                                               for f in p["evaluate.fractions"]) / cells  # per cell, on average
     return {
         "02_train_vae": tr("vae", p["vae.steps"], p["vae.batch_size"] / 16),
         "03_train_diffusion": {**tr("unet", p["diffusion.steps"], p["diffusion.batch_size"] / 32),
@@ -99,7 +104,7 @@ def preset_flops(params: dict, unit: dict) -> dict:
                           **sample("unet", p["synthesize.n_pairs"] + p["synthesize.n_triplets"], 20, 2)},
         "05_evaluate": times(cells, {**tr("gen_unet", p["evaluate.gen_steps"]),
                                      **tr("vae_mask", p["evaluate.gen_mask_steps"]),
-                                     **tr("segnet", SEG_STEP_UNITS * p["evaluate.down_steps"]),
+                                     **tr("segnet", seg_units * p["evaluate.down_steps"]),
                                      **sample("gen_unet", p["evaluate.n_synthetic"], 20, 2)}),
     }
 

@@ -517,6 +517,18 @@ class ConditionRunner:
         self.add(condition, mean_scores(scores), seconds, scores if self.repeats > 1 else None)
         return models[0]
 
+    def same_as(self, condition: str, source: str, # a condition whose training data are `source`'s, crop for crop
+                why: str, # the reason, logged
+               ):
+        "Record `condition` with `source`'s models and scores instead of training it: the first model, or None."
+        if not self.wants(condition) or source not in self.models: return None  # the caller trains it, if wanted
+        self.models[condition] = self.models[source]
+        if source in self.preds: self.preds[condition] = self.preds[source]
+        row = next(r for r in self.rows if r["condition"] == source)
+        self.rows.append({**row, "condition": condition, "train_seconds": 0.0, "same_as": source})
+        self.log(f"    {condition:34s} = {source} ({why}), not trained again")
+        return self.models[condition][0]
+
 SWAP_CONDITION = "real+swap change (no generator)"  # the control of the real-context change: patches, no generator
 # conditions that need no generator: a selection of only these skips fitting one
 GENERATOR_FREE = ("CVA floor (no labels)", "real only", "real only +jitter", "self-training", "CVA-seeded training",
@@ -597,8 +609,12 @@ def cell_baselines(runner: ConditionRunner, crops: RealCrops,
         recall = " ".join(f"{v:.2f}" if v is not None else "-" for v in pq["recall"])
         log(f"    pseudo-labels (vs the withheld reference): {pq['coverage']:.1%} of {pq['hidden_px']} hidden px, "
             f"accuracy {pq['accuracy']:.3f}, recall per class {recall}")
-    self_ds = crops(pl)
-    runner.run("self-training", self_ds, "self")
+    if np.array_equal(pl, cell_labels):  # nothing pseudo-labelled: real only's crops, so real only's models
+        self_ds = real_ds
+        runner.same_as("self-training", "real only", "no pixel pseudo-labelled")
+    else:
+        self_ds = crops(pl)
+        runner.run("self-training", self_ds, "self")
     if runner.kind == "cd":  # the floor as a teacher: CVA's confident pixels, where the labelled blocks confirm CVA
         y0, y1, x0, x1 = train_box
         region = np.zeros(labels.shape, bool)
@@ -785,7 +801,9 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     # 4. the synthetic conditions: added to the same real batches, pre-training, synthetic only
     if syn_pix is not None:
         for r in ratios: run(f"real+syn x{r:g}", AddedTiles(real_ds, syn_pix, r), f"add{r:g}")
-        run("self-training+syn x1", AddedTiles(self_ds, syn_pix, 1.0), "selfadd")
+        if self_ds is not real_ds or runner.same_as("self-training+syn x1", "real+syn x1",
+                                                    "no pixel pseudo-labelled") is None:
+            run("self-training+syn x1", AddedTiles(self_ds, syn_pix, 1.0), "selfadd")
     if kept.any():  # the same fair protocol with the whole-pair filter instead of the pixel filter
         syn_pair = tiles(synthetic_arrays(kind, pipe, gen, kept))
         run("real+syn x1 pair filter", AddedTiles(real_ds, syn_pair, 1.0), "addpair")
