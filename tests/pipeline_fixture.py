@@ -2,7 +2,8 @@
 
 `python tests/pipeline_fixture.py` writes `tests/fixtures/pipeline_samples.npz`; it was run once before the
 pipeline's `__call__` was split into steps (issue 12), and `tests/test_pipeline_fixture.py` checks that today's
-pipeline still samples the same arrays from the same weights and seeds.
+pipeline still samples the same arrays from the same weights and seeds. Its `joint_ddpm` entry was rewritten on
+2026-11-28, when DDPM's noise started to come from the call's seed (see the test's docstring).
 """
 from pathlib import Path
 import numpy as np
