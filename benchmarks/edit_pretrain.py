@@ -50,7 +50,7 @@ s_split = make_splits(src.sizes["y"], src.sizes["x"])
 s_box = region_box(s_split, "train")
 s_views = scene_views(src, stats)
 s_lab = np.where(s_split.values == 0, s_views[0]["mask"], IGNORE)
-gcfg = GeneratorConfig(steps=a.gen_steps)
+gcfg = GeneratorConfig(steps=a.gen_steps, batch_size=32, lr=4e-4)  # the budget of the figures it recorded
 pipe, ginfo = fit_generator(vae, vmeta, stats, [s_views[0]["image"]], s_lab, s_box, gcfg, work / "gen", seed=0)
 t0 = time.time()
 edits = generate_triplets(pipe, a.n_edits, scene=src, box=s_box, seed=0)

@@ -33,6 +33,7 @@ DEFAULTS = {"vae.steps": 6000, "vae.batch_size": 16, "diffusion.steps": 4000, "d
             "synthesize.n_triplets": 0, "synthesize.seg_steps": 800, "evaluate.fractions": [0.05, 0.1, 0.25, 1.0],
             "evaluate.seeds": [0, 1, 2], "evaluate.n_synthetic": 128,
             "evaluate.gen_steps": GeneratorConfig.steps, "evaluate.gen_mask_steps": GeneratorConfig.mask_steps,
+            "evaluate.gen_batch_size": GeneratorConfig.batch_size,
             "evaluate.down_steps": DownstreamConfig.steps}
 BANDS, CLASSES = 120, 8
 SAMPLER_STEPS = {"ddpm": 1000, "ddim": 50, "dpmpp": 20, "unipc": 20}  # `hsinb.diffusion.SAMPLERS`' defaults
@@ -47,7 +48,8 @@ def forward_flops(model, x, **kw) -> int:
     return fc.get_total_flops()
 
 
-def unit_costs() -> dict:
+def unit_costs(gen_batch: int = GeneratorConfig.batch_size, # the evaluation generator's batch (its step is timed
+               ) -> dict:                                   # at it: per-step overhead makes time non-linear)
     "Per-step FLOPs of each model at its stage's size, and the closures that time one step (fp32)."
     from hsinb.vae import TwoStreamVAE, vae_loss
     from hsinb.diffusion import make_unet, make_scheduler, per_stream_loss
@@ -65,10 +67,11 @@ def unit_costs() -> dict:
     vae = TwoStreamVAE(BANDS, CLASSES, 16, 12, (32, 64, 64), spectral_basis=16)
     cases = {"vae": (vae, {"image": image, "mask": mask}, lambda m, b: vae_loss(m, b)[0]),
              "vae_mask": (vae, {"mask": mask}, lambda m, b: vae_loss(m, b)[0]),
-             "unet": unet_case((64, 128, 128), 32), "gen_unet": unet_case((32, 64, 64), 32),
+             "unet": unet_case((64, 128, 128), 32), "gen_unet": unet_case((32, 64, 64), gen_batch),
              "segnet": (SegNet(BANDS, CLASSES), {"image": image[:, :, :16, :16], "mask": mask[:, :16, :16]},
                         lambda m, b: seg_loss(m, b)[0])}
     out = {name: {"train": train_flops(*c), "case": c} for name, c in cases.items()}
+    out["gen_unet"]["batch"] = gen_batch
     for name, widths in (("unet", (64, 128, 128)), ("gen_unet", (32, 64, 64))):
         u = out[name]["case"][0].eval()
         t = torch.zeros(1, dtype=torch.long)
@@ -102,7 +105,8 @@ def preset_flops(params: dict, unit: dict) -> dict:
                                **sample("unet", p["diffusion.n_samples"], n_stage03)},
         "04_synthesize": {**tr("segnet", p["synthesize.seg_steps"]),
                           **sample("unet", p["synthesize.n_pairs"] + p["synthesize.n_triplets"], 20, 2)},
-        "05_evaluate": times(cells, {**tr("gen_unet", p["evaluate.gen_steps"]),
+        "05_evaluate": times(cells, {**tr("gen_unet", p["evaluate.gen_steps"],
+                                          p["evaluate.gen_batch_size"] / unit["gen_unet"]["batch"]),
                                      **tr("vae_mask", p["evaluate.gen_mask_steps"]),
                                      **tr("segnet", seg_units * p["evaluate.down_steps"]),
                                      **sample("gen_unet", p["evaluate.n_synthetic"], 20, 2)}),
@@ -129,7 +133,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     params = {**PRESETS.get(a.preset, {}), **parse_params(a.param)}
     torch.manual_seed(0)
-    unit = unit_costs()
+    unit = unit_costs(int({**DEFAULTS, **params}["evaluate.gen_batch_size"]))
     flops = preset_flops(params, unit)
     rate = host_rate(unit)
     measured = stage_times(Path(a.reports)) if a.reports else {}

@@ -23,7 +23,9 @@ PRESETS = {"quick": {"vae.steps": 1200, "vae.batch_size": 8,
                      "synthesize.n_pairs": 64, "synthesize.n_triplets": 16, "synthesize.seg_steps": 300,
                      "evaluate.fractions": [0.1], "evaluate.seeds": [0, 1, 2], "evaluate.ratios": [1.0],
                      "evaluate.n_synthetic": 64, "evaluate.gen_steps": 500, "evaluate.gen_mask_steps": 200,
-                     "evaluate.down_steps": 150}}
+                     "evaluate.down_steps": 150,
+                     # the generator's batch and rate before 2026-11-28 (the quick demo's figures, time and hash)
+                     "evaluate.gen_batch_size": 32, "evaluate.gen_lr": 4e-4}}
 
 def stage_dir(root: Path | None = None, # the user's project folder
              ) -> Path: # the folder holding the stage notebooks

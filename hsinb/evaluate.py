@@ -10,7 +10,7 @@ __all__ = ['SWAP_CONDITION', 'GENERATOR_FREE', 'ABLATION', 'pca_basis', 'frechet
            'context_figure', 'memorisation_figure', 'mask_following_figure', 'synthetic_arrays', 'score',
            'mask_following', 'mask_following_curve', 'mean_scores', 'ConditionRunner', 'condition_names',
            'changed_share', 'class_recall', 'RealCrops', 'cell_baselines', 'cell_synthetic_set', 'cell_context_set',
-           'evaluate_cell']
+           'evaluate_cell', 'generator_config']
 
 # %% ../nbs/05_evaluate.ipynb #c003
 import time, shutil, tempfile, dataclasses
@@ -853,3 +853,26 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     shutil.rmtree(work, ignore_errors=True)
     info["seconds"] = time.time() - t0
     return runner.rows, info
+
+# %% ../nbs/05_evaluate.ipynb #gcfg02
+def generator_config(steps: int | None = None, # diffusion steps (`gen_steps`; None: the default, smoke: 2)
+                     mask_steps: int | None = None, # mask-stream steps (`gen_mask_steps`; smoke: 2)
+                     batch_size: int | None = None, # crops per step (`gen_batch_size`)
+                     lr: float | None = None, # learning rate (`gen_lr`)
+                     widths: list | None = None, # UNet widths (`gen_widths`; smoke: [16, 32])
+                     smoke: bool = False, # smoke-sized (the stage under `nbdev_test`)
+                     **flags, # other `GeneratorConfig` fields: per_stream, unlabelled_images, balanced_crops
+                    ) -> GeneratorConfig:
+    "Stage 05's cell generator from its `gen_*` parameters: defaults, smoke sizes, an error naming a bad value."
+    def whole(v): return isinstance(v, int) and not isinstance(v, bool) and v >= 1
+    for name, v in (("gen_steps", steps), ("gen_mask_steps", mask_steps), ("gen_batch_size", batch_size)):
+        if v is not None and not whole(v): raise ValueError(f"{name} must be a whole number >= 1, got {v!r}")
+    if lr is not None and not (isinstance(lr, (int, float)) and not isinstance(lr, bool) and 0 < lr < 1):
+        raise ValueError(f"gen_lr must be a number in (0, 1), got {lr!r}")
+    if widths is not None and not (isinstance(widths, (list, tuple)) and widths and all(whole(w) for w in widths)):
+        raise ValueError(f"gen_widths must be a list of whole numbers >= 1, got {widths!r}")
+    d = GeneratorConfig(**flags)
+    return dataclasses.replace(d, steps=steps or (2 if smoke else d.steps),
+                               mask_steps=mask_steps or (2 if smoke else d.mask_steps),
+                               batch_size=batch_size or d.batch_size, lr=float(lr or d.lr),
+                               widths=tuple(widths or ((16, 32) if smoke else d.widths)))
