@@ -855,11 +855,11 @@ def evaluate_cell(kind: str, # 'seg' or 'cd'
     return runner.rows, info
 
 # %% ../nbs/05_evaluate.ipynb #gcfg02
-def generator_config(steps: int | None = None, # diffusion steps (`gen_steps`; None: the default, smoke: 2)
-                     mask_steps: int | None = None, # mask-stream steps (`gen_mask_steps`; smoke: 2)
+def generator_config(steps: int | None = None, # diffusion steps (`gen_steps`, None: the default, smoke: 2)
+                     mask_steps: int | None = None, # mask-stream steps (`gen_mask_steps`, smoke: 2)
                      batch_size: int | None = None, # crops per step (`gen_batch_size`)
                      lr: float | None = None, # learning rate (`gen_lr`)
-                     widths: list | None = None, # UNet widths (`gen_widths`; smoke: [16, 32])
+                     widths: list | None = None, # UNet widths (`gen_widths`, smoke: [16, 32])
                      smoke: bool = False, # smoke-sized (the stage under `nbdev_test`)
                      **flags, # other `GeneratorConfig` fields: per_stream, unlabelled_images, balanced_crops
                     ) -> GeneratorConfig:

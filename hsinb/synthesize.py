@@ -174,7 +174,7 @@ def change_layouts(windows: list, # real change-label windows (0 no change, 1 ch
 class GeneratorConfig:
     "Budget of a label-fraction generator (smaller than stage 03's: the evaluation fits one per fraction and seed)."
     mask_steps: int = 400  # mask-stream steps
-    steps: int = 2200  # diffusion steps (until 2026-11-28: 3000 of 32 crops at 4e-4; see stage 05)
+    steps: int = 2200  # diffusion steps (until 2026-11-28: 3000 of 32 crops at 4e-4, see stage 05)
     widths: tuple = (32, 64, 64)  # UNet widths
     latent_tile: int = 8  # latent crop side
     batch_size: int = 64  # crops per step: a step of 64 costs 1.4x one of 32 on a CPU
